@@ -88,12 +88,20 @@ def make_agent(name: str, env, **kwargs):
     return agent_class(name)(env, **kwargs)
 
 
+def _is_sb3_zip(path: Path) -> bool:
+    """SB3 saves a zip with a top-level ``data`` entry; torch.save writes a zip too, without one."""
+    if not zipfile.is_zipfile(path):
+        return False
+    with zipfile.ZipFile(path) as archive:
+        return "data" in archive.namelist()
+
+
 def load_agent(path: str | os.PathLike, env=None):
     """Load any agent checkpoint: an rldojo ``.pt`` file or a stable-baselines3 ``.zip``."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no checkpoint at {path}")
-    if zipfile.is_zipfile(path):
+    if _is_sb3_zip(path):
         from rldojo.baselines.sb3 import load_sb3
 
         return load_sb3(path, env=env)
