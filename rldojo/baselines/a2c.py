@@ -1,0 +1,176 @@
+"""Advantage actor-critic (A2C), with the actor and the critic of the course's slides.
+
+The course's actor-critic slide: two networks, an **actor** that maps states to action
+probabilities (a policy, trained as in REINFORCE) and a **critic** that judges them (here a
+state-value function ``V(s)``, trained by regression). A2C (Mnih et al., 2016, synchronous):
+
+1. run the actor for ``n_steps`` steps in each of ``n_envs`` environments;
+2. the critic turns the rewards into n-step returns ``R_t = r_t + gamma * r_{t+1} + ... +
+   gamma^k * V(s_{t+k})`` (GAE with ``gae_lambda`` generalises this; 1.0 is plain n-step);
+3. the advantage ``A = R - V(s)`` replaces REINFORCE's ``R - mean(R)``: one gradient step on
+   ``-mean(log pi(a|s) * A) + vf_coef * mean((R - V(s))^2) - ent_coef * H``.
+
+The rollout and env plumbing (vector envs, masks, numpy acting) are PPO's, imported from
+``ppo.py``; what is A2C's own is the single full-batch update below.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import torch
+from torch import nn
+
+from rldojo.baselines.buffers import RolloutBuffer
+from rldojo.baselines.core import Agent, TrainingRun
+from rldojo.baselines.nets import flat_size, mlp, obs_to_tensor
+from rldojo.baselines.ppo import (ACTIVATIONS, MASKED_LOGIT, check_spaces, make_envs, numpy_forward,
+                                  numpy_inputs, numpy_layers, orthogonal_hidden_init, sample_from_logits)
+
+OPTIMIZERS = ("rmsprop", "adam")
+
+
+class A2C(Agent):
+    """Synchronous advantage actor-critic for discrete actions.
+
+    :param env: an env, an env id, or a Gymnasium ``VectorEnv``
+    :param seed: seeds the agent, torch and the first env reset
+    :param hyperparameters: the fields of :class:`A2C.Config`
+    """
+
+    name = "a2c"
+
+    @dataclasses.dataclass
+    class Config:
+        n_envs: int = 1  # envs in a SyncVectorEnv made from the env's spec (a VectorEnv passed in sets its own)
+        n_steps: int = 5  # steps per env between updates
+        learning_rate: float = 7e-4  # step size
+        optimizer: str = "rmsprop"  # "rmsprop" (as A2C's paper and SB3) or "adam"
+        gamma: float = 0.99  # discount factor
+        gae_lambda: float = 1.0  # 1.0: plain n-step returns; lower trades variance for bias
+        normalize_advantage: bool = False  # standardise the advantages of each update
+        ent_coef: float = 0.0  # weight of the entropy bonus
+        vf_coef: float = 0.5  # weight of the critic's loss
+        max_grad_norm: float = 0.5  # gradient clipping by global norm
+        hidden_sizes: tuple[int, ...] = (64, 64)  # hidden layers of the actor and of the critic
+        activation: str = "tanh"  # "tanh" or "relu"
+
+    def _setup(self) -> None:
+        c = self.config
+        for field_name in ("n_envs", "n_steps"):
+            if int(getattr(c, field_name)) < 1:
+                raise ValueError(f"{field_name} must be a positive integer, got {getattr(c, field_name)}")
+        if c.activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {c.activation!r}")
+        if c.optimizer not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {c.optimizer!r}")
+        check_spaces(self.observation_space, self.action_space, type(self).__name__)
+        self.n_actions = int(self.action_space.n)
+        n_inputs = flat_size(self.observation_space)
+        hidden = tuple(int(h) for h in c.hidden_sizes)
+        # The actor proposes, the critic judges: two networks, as on the course's slide.
+        self.actor = mlp(n_inputs, hidden, self.n_actions, ACTIVATIONS[c.activation], output_gain=0.01)
+        self.critic = mlp(n_inputs, hidden, 1, ACTIVATIONS[c.activation], output_gain=1.0)
+        for net in (self.actor, self.critic):
+            orthogonal_hidden_init(net)
+        params = [*self.actor.parameters(), *self.critic.parameters()]
+        if c.optimizer == "rmsprop":
+            self.optimizer = torch.optim.RMSprop(params, lr=c.learning_rate, alpha=0.99, eps=1e-5)
+        else:
+            self.optimizer = torch.optim.Adam(params, lr=c.learning_rate, eps=1e-5)
+        self._envs = None
+        self._np_actor = numpy_layers(self.actor)
+
+    def _logits(self, obs: np.ndarray) -> np.ndarray:
+        return numpy_forward(self._np_actor, numpy_inputs(obs, self.observation_space), self.config.activation)
+
+    def _values(self, obs: np.ndarray) -> np.ndarray:
+        with torch.no_grad():
+            return self.critic(obs_to_tensor(obs, self.observation_space)).squeeze(1).numpy()
+
+    def _predict(self, obs: np.ndarray, deterministic: bool, masks: np.ndarray | None) -> np.ndarray:
+        logits = self._logits(obs)
+        if masks is not None:
+            logits = np.where(masks, logits, MASKED_LOGIT)
+        if deterministic:
+            return logits.argmax(axis=1)
+        return sample_from_logits(logits, self.rng)[0]
+
+    def _learn(self, total_timesteps: int, run: TrainingRun) -> None:
+        c = self.config
+        if self._envs is None or self._envs.source is not self.env:
+            self._envs = make_envs(self.env, int(c.n_envs), self)
+        envs = self._envs
+        buffer = RolloutBuffer(int(c.n_steps), envs.num_envs, envs.obs_shape, envs.obs_dtype,
+                               n_actions=self.n_actions if envs.masked else None)
+        valid = np.ones((int(c.n_steps), envs.num_envs), dtype=bool)
+        keep_going = True
+        while keep_going:
+            buffer.reset()
+            for t in range(int(c.n_steps)):
+                obs, masks = envs.obs, envs.masks
+                logits = self._logits(obs)
+                if masks is not None:
+                    logits = np.where(masks, logits, MASKED_LOGIT)
+                actions, log_probs = sample_from_logits(logits, self.rng)
+                values = self._values(obs)
+                step = envs.step(actions)
+                rewards = step.rewards.astype(np.float32)
+                for i, final_obs, _ in step.finals:  # bootstrap time-limit cuts from the critic
+                    if step.truncated[i] and not step.terminated[i] and final_obs is not None:
+                        rewards[i] += c.gamma * float(self._values(final_obs[None])[0])
+                buffer.add(obs, actions, rewards, envs.episode_starts, values, log_probs, masks)
+                valid[t] = step.valid
+                envs.episode_starts = step.episode_starts
+                keep_going = envs.record(run, step)
+                if not keep_going:
+                    break
+            if not buffer.full:
+                break
+            # The critic's n-step returns and the advantages A = R - V(s).
+            buffer.compute_advantages(self._values(envs.obs), envs.episode_starts, c.gamma, c.gae_lambda)
+            self._update(buffer, valid)
+            keep_going = not run.done and keep_going
+
+    def _update(self, buffer: RolloutBuffer, valid: np.ndarray) -> None:
+        c = self.config
+        data = buffer.flat()
+        keep = np.flatnonzero(valid.reshape(-1))
+        if len(keep) < len(data["actions"]):
+            data = {k: v[keep] for k, v in data.items()}
+        obs = obs_to_tensor(data["obs"], self.observation_space)
+        actions = torch.from_numpy(data["actions"]).unsqueeze(1)
+        advantages = torch.from_numpy(data["advantages"])
+        returns = torch.from_numpy(data["returns"])
+        if c.normalize_advantage and len(advantages) > 1:
+            advantages = (advantages - advantages.mean()) / (advantages.std() + 1e-8)
+        logits = self.actor(obs)
+        if "masks" in data:
+            logits = logits.masked_fill(~torch.from_numpy(data["masks"]), MASKED_LOGIT)
+        log_probs_all = torch.log_softmax(logits, dim=1)
+        log_probs = log_probs_all.gather(1, actions).squeeze(1)
+        actor_loss = -(log_probs * advantages).mean()  # REINFORCE's loss, with the critic's advantage
+        critic_loss = (returns - self.critic(obs).squeeze(1)).pow(2).mean()
+        entropy = -(log_probs_all.exp() * log_probs_all).sum(1).mean()
+        loss = actor_loss + c.vf_coef * critic_loss - c.ent_coef * entropy
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        nn.utils.clip_grad_norm_([*self.actor.parameters(), *self.critic.parameters()], c.max_grad_norm,
+                                 foreach=True)
+        self.optimizer.step()
+        self._np_actor = numpy_layers(self.actor)
+        if self.episodes._tb is not None:  # only build the floats when someone reads them
+            self.episodes.log_scalar("train/policy_loss", float(actor_loss.detach()), self.num_timesteps)
+            self.episodes.log_scalar("train/value_loss", float(critic_loss.detach()), self.num_timesteps)
+            self.episodes.log_scalar("train/entropy", float(entropy.detach()), self.num_timesteps)
+
+    def _state_dict(self) -> dict:
+        return {"actor": self.actor.state_dict(), "critic": self.critic.state_dict(),
+                "optimizer": self.optimizer.state_dict()}
+
+    def _load_state_dict(self, state: dict) -> None:
+        self.actor.load_state_dict(state["actor"])
+        self.critic.load_state_dict(state["critic"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self._np_actor = numpy_layers(self.actor)

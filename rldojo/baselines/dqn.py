@@ -1,0 +1,595 @@
+"""Deep Q-learning, in the course's form and in the standard form.
+
+A network Q(s, ·) gives one value per action and is trained towards the TD target::
+
+    y = r + gamma^n * max_a' Q(s', a')      (y = r when the episode terminated)
+    loss = mean (y - Q(s, a))^2             (the course's "deep Q-learning loss")
+
+Two forms behind one flag, ``form``:
+
+- ``"course"``: exactly the course's DQLAgent. One online gradient step on every
+  transition as it happens, no replay, the target computed with the same network.
+- ``"standard"`` (Mnih et al. 2015, van Hasselt et al. 2016): transitions go into a replay
+  buffer; every ``train_freq`` steps a minibatch is sampled; the target uses a separate
+  target network, and with ``double_dqn`` the online network picks a' while the target
+  network values it.
+
+Options for either form: a CNN torso for image observations (``nets.NatureCNN``),
+dueling value/advantage heads, n-step returns (standard form), epsilon decayed the
+course's way (multiplied once per episode) or linearly over a fraction of training
+(stable-baselines3's way). Illegal actions (``info["action_mask"]`` or ``env.action_masks()``)
+are never chosen, and the max in the target runs over the next state's legal actions only.
+
+Speed plumbing is kept apart from the algorithm. The algorithm (acting, the target,
+n-step returns, schedules) lives in :class:`DQN` and talks to a Q-function through four
+calls: ``q_values``, ``fit``, ``sync_target`` and ``state_dict``. Two Q-functions implement them:
+
+- :class:`TorchQFunction`: any network (MLP, CNN, dueling), trained with torch and Adam.
+- :class:`NumpyMLPQFunction`: the plain MLP only, forward, backward and Adam written
+  in numpy over one flat parameter vector. For the small networks DQN uses on
+  state-vector tasks, torch spends most of its time in per-operation overhead
+  (autograd bookkeeping, dispatch, optimizer loops over parameters), so this is
+  several times faster per step. It computes the same update as the torch one
+  (same initial weights, same loss, same Adam), and saves torch state dicts.
+
+``backend="auto"`` picks numpy where it applies (plain MLP, no dueling) and torch otherwise.
+"""
+
+from __future__ import annotations
+
+import collections
+import copy
+import dataclasses
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from gymnasium import spaces
+from torch import nn
+
+from rldojo.baselines.buffers import ReplayBuffer
+from rldojo.baselines.core import Agent, TrainingRun, action_mask
+from rldojo.baselines.nets import NatureCNN, flat_size, is_image_space, mlp
+
+FORMS = ("course", "standard")
+BACKENDS = ("auto", "torch", "numpy")
+LOSSES = ("mse", "huber")
+
+
+# =========================================================================== the network
+
+
+class QNetwork(nn.Module):
+    """Q(s, ·): a torso (flatten, or a CNN for images) and a head with one output per action.
+
+    Without the CNN and without dueling this is the course's QNetwork,
+    Linear-ReLU-Linear-ReLU-Linear (``self.head``). With ``dueling`` the head splits into a
+    state value V(s) and advantages A(s, a), recombined as Q = V + A - mean(A).
+
+    :param observation_space: the env's observation space (Box, or Discrete one-hot encoded)
+    :param n_actions: number of discrete actions
+    :param hidden_sizes: the MLP's hidden widths (after the CNN, if any)
+    :param dueling: split the head into value and advantage streams
+    :param cnn: use ``NatureCNN`` as the torso (for uint8 image observations)
+    :param features_dim: the CNN's output width
+    """
+
+    def __init__(self, observation_space: spaces.Space, n_actions: int, hidden_sizes=(64, 64),
+                 dueling: bool = False, cnn: bool = False, features_dim: int = 256):
+        super().__init__()
+        self.dueling = dueling
+        if cnn:
+            self.torso: nn.Module = NatureCNN(tuple(observation_space.shape), features_dim)
+            width = features_dim
+        else:
+            self.torso = nn.Flatten()
+            width = flat_size(observation_space)
+        hidden = tuple(hidden_sizes)
+        if not dueling:
+            self.head = mlp(width, hidden, n_actions)
+        else:
+            if hidden:
+                self.shared = nn.Sequential(mlp(width, hidden[:-1], hidden[-1]), nn.ReLU())
+                width = hidden[-1]
+            else:
+                self.shared = nn.Identity()
+            self.value = nn.Linear(width, 1)
+            self.advantage = nn.Linear(width, n_actions)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        features = self.torso(x)
+        if not self.dueling:
+            return self.head(features)
+        h = self.shared(features)
+        advantage = self.advantage(h)
+        # Subtracting the mean advantage makes V and A identifiable (Wang et al. 2016).
+        return self.value(h) + advantage - advantage.mean(dim=1, keepdim=True)
+
+
+# =========================================================================== Q-functions (speed plumbing)
+
+
+def _linear_layers(sequential: nn.Sequential) -> list[nn.Linear]:
+    return [m for m in sequential if isinstance(m, nn.Linear)]
+
+
+class TorchQFunction:
+    """An online :class:`QNetwork`, its target copy and Adam; numpy in, numpy out."""
+
+    def __init__(self, net: QNetwork, learning_rate: float, loss: str, max_grad_norm: float | None,
+                 with_target: bool):
+        self.net = net
+        self.target = copy.deepcopy(net) if with_target else net
+        for p in (self.target.parameters() if with_target else []):
+            p.requires_grad_(False)
+        self.optimizer = torch.optim.Adam(net.parameters(), lr=learning_rate)
+        self.loss_fn = F.mse_loss if loss == "mse" else F.smooth_l1_loss
+        self.max_grad_norm = max_grad_norm
+
+    @staticmethod
+    def _tensor(x: np.ndarray) -> torch.Tensor:
+        return torch.from_numpy(x)  # images stay uint8; NatureCNN scales them
+
+    def q_values(self, x: np.ndarray, target: bool = False) -> np.ndarray:
+        with torch.no_grad():
+            return (self.target if target else self.net)(self._tensor(x)).numpy()
+
+    def fit(self, x: np.ndarray, actions: np.ndarray, targets: np.ndarray) -> float:
+        q = self.net(self._tensor(x)).gather(1, torch.from_numpy(actions)[:, None]).squeeze(1)
+        loss = self.loss_fn(q, torch.from_numpy(targets))
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        if self.max_grad_norm is not None:
+            nn.utils.clip_grad_norm_(self.net.parameters(), self.max_grad_norm)
+        self.optimizer.step()
+        return loss.detach()  # a 0-d tensor; converted to float only when logged
+
+    def sync_target(self, tau: float) -> None:
+        if self.target is self.net:
+            return
+        with torch.no_grad():
+            if tau >= 1.0:
+                self.target.load_state_dict(self.net.state_dict())
+            else:
+                for p_target, p in zip(self.target.parameters(), self.net.parameters()):
+                    p_target.lerp_(p, tau)
+
+    def state_dict(self) -> dict:
+        return {"q_network": self.net.state_dict(), "target_network": self.target.state_dict()}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.net.load_state_dict(state["q_network"])
+        self.target.load_state_dict(state["target_network"])
+
+
+class NumpyMLPQFunction:
+    """The plain MLP QNetwork in numpy: forward, backprop and Adam over one flat parameter vector.
+
+    Keeping every weight in one float32 vector lets Adam, gradient clipping and the target
+    sync run as a handful of whole-vector operations instead of a loop over tensors.
+    Weights are stored as (in, out) matrices, so a layer is ``x @ W + b``.
+    """
+
+    def __init__(self, net: QNetwork, learning_rate: float, loss: str, max_grad_norm: float | None,
+                 with_target: bool, betas=(0.9, 0.999), eps: float = 1e-8):
+        self.template = net  # a torch module of the same shape: state dicts go through it
+        linears = _linear_layers(net.head)
+        shapes = [(lin.in_features, lin.out_features) for lin in linears]
+        sizes = [i * o + o for i, o in shapes]
+        self.theta = np.zeros(sum(sizes), dtype=np.float32)
+        self.grad = np.zeros_like(self.theta)
+        self.layers = self._views(self.theta, shapes)
+        self.grads = self._views(self.grad, shapes)
+        self.target_theta = self.theta.copy() if with_target else self.theta
+        self.target_layers = self._views(self.target_theta, shapes)
+        self._import_torch(net)
+        self.target_theta[:] = self.theta
+        self.lr, self.beta1, self.beta2, self.eps = learning_rate, betas[0], betas[1], eps
+        self.m = np.zeros_like(self.theta)
+        self.v = np.zeros_like(self.theta)
+        self._tmp = np.zeros_like(self.theta)
+        self.t = 0
+        self.huber = loss == "huber"
+        self.max_grad_norm = max_grad_norm
+
+    @staticmethod
+    def _views(flat: np.ndarray, shapes) -> list[tuple[np.ndarray, np.ndarray]]:
+        views, start = [], 0
+        for n_in, n_out in shapes:
+            w = flat[start:start + n_in * n_out].reshape(n_in, n_out)
+            start += n_in * n_out
+            b = flat[start:start + n_out]
+            start += n_out
+            views.append((w, b))
+        return views
+
+    def _import_torch(self, net: QNetwork) -> None:
+        for (w, b), lin in zip(self.layers, _linear_layers(net.head)):
+            w[...] = lin.weight.detach().numpy().T
+            b[...] = lin.bias.detach().numpy()
+
+    @staticmethod
+    def _forward(layers, x: np.ndarray, keep: list | None = None) -> np.ndarray:
+        last = len(layers) - 1
+        a = x
+        for i, (w, b) in enumerate(layers):
+            if keep is not None:
+                keep.append(a)
+            a = a @ w
+            a += b
+            if i < last:
+                np.maximum(a, 0.0, out=a)
+        return a
+
+    def q_values(self, x: np.ndarray, target: bool = False) -> np.ndarray:
+        return self._forward(self.target_layers if target else self.layers, x.astype(np.float32, copy=False))
+
+    def fit(self, x: np.ndarray, actions: np.ndarray, targets: np.ndarray) -> float:
+        x = x.astype(np.float32, copy=False)
+        inputs: list[np.ndarray] = []
+        q = self._forward(self.layers, x, keep=inputs)
+        rows = np.arange(len(x))
+        error = q[rows, actions] - targets
+        n = len(x)
+        # d loss / d Q(s, a): only the taken action's output gets a gradient
+        d_out = np.zeros_like(q)
+        if self.huber:
+            d_out[rows, actions] = np.clip(error, -1.0, 1.0) / n
+            abs_err = np.abs(error)
+            loss = float(np.mean(np.where(abs_err < 1.0, 0.5 * error * error, abs_err - 0.5)))
+        else:
+            d_out[rows, actions] = 2.0 * error / n
+            loss = float(np.mean(error * error))
+        # backprop through Linear-ReLU-...-Linear, writing straight into the flat gradient
+        delta = d_out
+        for i in range(len(self.layers) - 1, -1, -1):
+            w, _ = self.layers[i]
+            gw, gb = self.grads[i]
+            np.matmul(inputs[i].T, delta, out=gw)
+            np.sum(delta, axis=0, out=gb)
+            if i > 0:
+                delta = delta @ w.T
+                delta *= inputs[i] > 0  # ReLU's derivative (inputs[i] is the previous ReLU's output)
+        if self.max_grad_norm is not None:
+            norm = float(np.sqrt(np.dot(self.grad, self.grad)))
+            if norm > self.max_grad_norm:
+                self.grad *= self.max_grad_norm / (norm + 1e-6)
+        self._adam_step()
+        return loss
+
+    def _adam_step(self) -> None:
+        """torch.optim.Adam's update (no weight decay, no amsgrad) on the flat vector."""
+        self.t += 1
+        g, m, v, tmp = self.grad, self.m, self.v, self._tmp
+        m *= self.beta1
+        m += (1.0 - self.beta1) * g
+        v *= self.beta2
+        np.multiply(g, g, out=tmp)
+        tmp *= 1.0 - self.beta2
+        v += tmp
+        bias1 = 1.0 - self.beta1 ** self.t
+        bias2 = 1.0 - self.beta2 ** self.t
+        np.sqrt(v, out=tmp)
+        tmp /= np.sqrt(bias2)
+        tmp += self.eps
+        np.divide(m, tmp, out=tmp)
+        tmp *= self.lr / bias1
+        self.theta -= tmp
+
+    def sync_target(self, tau: float) -> None:
+        if self.target_theta is self.theta:
+            return
+        if tau >= 1.0:
+            self.target_theta[:] = self.theta
+        else:
+            self.target_theta += tau * (self.theta - self.target_theta)
+
+    def _export(self, layers) -> dict:
+        module = copy.deepcopy(self.template)
+        with torch.no_grad():
+            for (w, b), lin in zip(layers, _linear_layers(module.head)):
+                lin.weight.copy_(torch.from_numpy(w.T.copy()))
+                lin.bias.copy_(torch.from_numpy(b.copy()))
+        return module.state_dict()
+
+    def state_dict(self) -> dict:
+        return {"q_network": self._export(self.layers), "target_network": self._export(self.target_layers)}
+
+    def load_state_dict(self, state: dict) -> None:
+        module = copy.deepcopy(self.template)
+        module.load_state_dict(state["q_network"])  # raises on a shape or name mismatch
+        self._import_torch(module)
+        module.load_state_dict(state["target_network"])
+        if self.target_theta is not self.theta:
+            for (w, b), lin in zip(self.target_layers, _linear_layers(module.head)):
+                w[...] = lin.weight.detach().numpy().T
+                b[...] = lin.bias.detach().numpy()
+
+
+# =========================================================================== the agent
+
+
+class DQN(Agent):
+    """Deep Q-learning: the course's online form or the standard replay/target-network form.
+
+    :param env: an env with a Discrete action space and a Box (vector or uint8 image) or
+        Discrete (one-hot encoded) observation space
+    :param form: "course" (online update per step, no replay, no target network) or
+        "standard" (replay buffer, target network, double DQN)
+    :param learning_rate: Adam's step size
+    :param gamma: discount factor
+    :param hidden_sizes: the MLP's hidden widths; the course's QNetwork has two
+    :param epsilon_start: exploration rate at the start
+    :param epsilon_end: exploration rate's floor
+    :param epsilon_decay: with ``exploration_fraction=None``, epsilon is multiplied by this after every episode
+    :param exploration_fraction: when set, epsilon falls linearly from start to end over this
+        fraction of ``total_timesteps`` instead (stable-baselines3's schedule)
+    :param buffer_size: replay capacity (standard form)
+    :param batch_size: minibatch size (standard form)
+    :param learning_starts: env steps of pure collection before the first update (standard form)
+    :param train_freq: env steps between updates (standard form)
+    :param gradient_steps: gradient steps per update (standard form)
+    :param target_update_interval: env steps between target-network syncs (standard form)
+    :param tau: 1.0 copies the online weights into the target; below 1, Polyak averaging
+    :param double_dqn: the online network picks the next action, the target network values it
+    :param dueling: value and advantage heads
+    :param n_step: n-step returns (standard form)
+    :param loss: "mse" (the course's) or "huber"
+    :param max_grad_norm: clip the gradient's global norm to this; None for no clipping
+    :param cnn: NatureCNN torso; None picks it for uint8 image observations
+    :param features_dim: the CNN's output width
+    :param backend: "numpy", "torch" or "auto" (numpy for a plain MLP, torch otherwise)
+    """
+
+    name = "dqn"
+
+    @dataclasses.dataclass
+    class Config:
+        form: str = "standard"  # "course": online update per step, no replay; "standard": replay + target network
+        learning_rate: float = 1e-3  # Adam's step size
+        gamma: float = 0.99  # discount factor
+        hidden_sizes: tuple = (64, 64)  # hidden widths of the MLP (the course's QNetwork has two)
+        epsilon_start: float = 1.0  # exploration rate at the start
+        epsilon_end: float = 0.05  # exploration rate's floor
+        epsilon_decay: float = 0.995  # per-episode multiplicative decay (the course's schedule)
+        exploration_fraction: float | None = None  # if set: linear decay over this fraction of the steps
+        buffer_size: int = 50_000  # replay capacity
+        batch_size: int = 64  # minibatch size
+        learning_starts: int = 1_000  # env steps collected before the first update
+        train_freq: int = 1  # env steps between updates
+        gradient_steps: int = 1  # gradient steps per update
+        target_update_interval: int = 500  # env steps between target syncs
+        tau: float = 1.0  # 1.0 = hard copy; < 1 = Polyak averaging at every sync
+        double_dqn: bool = True  # online net picks a', target net values it
+        dueling: bool = False  # value + advantage heads
+        n_step: int = 1  # n-step returns
+        loss: str = "mse"  # "mse" (the course's) or "huber"
+        max_grad_norm: float | None = 10.0  # global gradient-norm clip; None for none
+        cnn: bool | None = None  # NatureCNN torso; None = for uint8 image observations
+        features_dim: int = 256  # CNN output width
+        backend: str = "auto"  # "auto", "torch" or "numpy"
+
+    # -- construction ----------------------------------------------------------------
+
+    def _setup(self) -> None:
+        c = self.config
+        if c.form not in FORMS:
+            raise ValueError(f"form must be one of {FORMS}, got {c.form!r}")
+        if c.backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {BACKENDS}, got {c.backend!r}")
+        if c.loss not in LOSSES:
+            raise ValueError(f"loss must be one of {LOSSES}, got {c.loss!r}")
+        if not isinstance(self.action_space, spaces.Discrete):
+            raise ValueError(f"DQN needs a Discrete action space, got {self.action_space}")
+        space = self.observation_space
+        if not isinstance(space, (spaces.Box, spaces.Discrete, spaces.MultiBinary)):
+            raise ValueError(f"DQN takes Box, Discrete or MultiBinary observations, got {space}")
+        if c.n_step < 1:
+            raise ValueError(f"n_step must be >= 1, got {c.n_step}")
+        if c.form == "course" and c.n_step != 1:
+            raise ValueError("n_step > 1 needs the replay buffer: use form='standard'")
+        for name in ("buffer_size", "batch_size", "train_freq", "gradient_steps", "target_update_interval"):
+            if getattr(c, name) < 1:
+                raise ValueError(f"{name} must be >= 1, got {getattr(c, name)}")
+        if not 0.0 < c.tau <= 1.0:
+            raise ValueError(f"tau must be in (0, 1], got {c.tau}")
+        if not 0.0 <= c.epsilon_end <= c.epsilon_start <= 1.0:
+            raise ValueError(f"need 0 <= epsilon_end <= epsilon_start <= 1, got {c.epsilon_end}, {c.epsilon_start}")
+
+        self.n_actions = int(self.action_space.n)
+        self.use_cnn = is_image_space(space) if c.cnn is None else bool(c.cnn)
+        if self.use_cnn and not (isinstance(space, spaces.Box) and len(space.shape) == 3):
+            raise ValueError(f"cnn=True needs (H, W, C) or (C, H, W) image observations, got {space}")
+        net = QNetwork(space, self.n_actions, c.hidden_sizes, c.dueling, self.use_cnn, c.features_dim)
+        backend = c.backend
+        if backend == "auto":
+            backend = "torch" if (self.use_cnn or c.dueling) else "numpy"
+        if backend == "numpy" and (self.use_cnn or c.dueling):
+            raise ValueError("backend='numpy' runs the plain MLP only; use backend='torch' for cnn or dueling")
+        self.backend = backend
+        with_target = c.form == "standard"
+        q_class = NumpyMLPQFunction if backend == "numpy" else TorchQFunction
+        self.q = q_class(net, c.learning_rate, c.loss, c.max_grad_norm, with_target)
+        self.epsilon = c.epsilon_start
+        self.buffer: ReplayBuffer | None = None
+        self.gradient_updates = 0
+        # Discrete observations are one-hot encoded for the network.
+        self._eye = np.eye(space.n, dtype=np.float32) if isinstance(space, spaces.Discrete) else None
+        self._obs_offset = int(space.start) if isinstance(space, spaces.Discrete) else 0
+
+    def _encode(self, obs_batch: np.ndarray) -> np.ndarray:
+        """A batch of raw observations as the network's input array."""
+        if self._eye is not None:
+            return self._eye[np.asarray(obs_batch, dtype=np.int64) - self._obs_offset]
+        if self.use_cnn:
+            return np.ascontiguousarray(obs_batch)
+        return np.asarray(obs_batch, dtype=np.float32).reshape(len(obs_batch), -1)
+
+    def _make_buffer(self, masked: bool) -> ReplayBuffer:
+        space = self.observation_space
+        if isinstance(space, spaces.Discrete):
+            shape, dtype = (), np.int64
+        else:
+            shape, dtype = tuple(space.shape), (np.uint8 if self.use_cnn else np.float32)
+        buffer = ReplayBuffer(self.config.buffer_size, shape, dtype, n_actions=self.n_actions if masked else None,
+                              rng=self.rng)
+        # the discount of each stored transition: gamma^k, k < n_step at an episode's tail
+        self._discounts = np.full(self.config.buffer_size, self.config.gamma ** self.config.n_step, np.float32)
+        return buffer
+
+    # -- the algorithm: acting --------------------------------------------------------
+
+    def _greedy(self, q_row: np.ndarray, mask: np.ndarray | None) -> int:
+        if mask is not None:
+            q_row = np.where(mask, q_row, -np.inf)
+        return int(q_row.argmax())
+
+    def _act(self, obs, mask: np.ndarray | None, epsilon: float) -> int:
+        """Epsilon-greedy over the legal actions."""
+        if self.rng.random() < epsilon:
+            if mask is None:
+                return int(self.rng.integers(self.n_actions))
+            return int(self.rng.choice(np.flatnonzero(mask)))
+        q_row = self.q.q_values(self._encode(np.asarray(obs)[None]))[0]
+        return self._greedy(q_row, mask)
+
+    # -- the algorithm: the TD target -------------------------------------------------
+
+    def _td_targets(self, rewards, next_x, dones, next_masks, discounts) -> np.ndarray:
+        """y = r + discount * Q(s', a*) for non-terminal s'; a* the best legal next action.
+
+        Standard form: Q is the target network, and with double DQN a* comes from the online
+        network. Course form: one network does both (it is its own "target").
+        """
+        q_next = self.q.q_values(next_x, target=True)
+        if next_masks is not None:
+            q_next = np.where(next_masks, q_next, -np.inf)
+        if self.config.double_dqn and self.config.form == "standard":
+            q_online = self.q.q_values(next_x)
+            if next_masks is not None:
+                q_online = np.where(next_masks, q_online, -np.inf)
+            best = q_online.argmax(axis=1)
+            next_values = q_next[np.arange(len(best)), best]
+        else:
+            next_values = q_next.max(axis=1)
+        next_values = np.where(dones > 0, 0.0, next_values)  # the course: y = r when the game ended
+        return (rewards + discounts * next_values).astype(np.float32)
+
+    def _train_on_minibatch(self) -> float:
+        b = self.buffer
+        idx = b.sample_indices(self.config.batch_size)
+        next_masks = None if b.next_masks is None else b.next_masks[idx]
+        targets = self._td_targets(b.rewards[idx], self._encode(b.next_obs[idx]), b.dones[idx], next_masks,
+                                   self._discounts[idx])
+        return self.q.fit(self._encode(b.obs[idx]), b.actions[idx], targets)
+
+    def _train_on_transition(self, obs, action, reward, next_obs, terminated, next_mask) -> float:
+        """The course's update: one gradient step on the transition just seen."""
+        targets = self._td_targets(np.array([reward], np.float32), self._encode(np.asarray(next_obs)[None]),
+                                   np.array([float(terminated)], np.float32),
+                                   None if next_mask is None else next_mask[None],
+                                   np.array([self.config.gamma], np.float32))
+        return self.q.fit(self._encode(np.asarray(obs)[None]), np.array([action], np.int64), targets)
+
+    # -- the algorithm: n-step transitions --------------------------------------------
+
+    def _store(self, pending: collections.deque, next_obs, terminated: bool, next_mask, episode_over: bool) -> None:
+        """Move finished n-step transitions from ``pending`` into the replay buffer.
+
+        ``pending`` holds (obs, action, reward) of the last steps. A transition leaves once it
+        has n rewards after it, or when the episode ends (then with fewer rewards and gamma^k).
+        """
+        n, gamma = self.config.n_step, self.config.gamma
+        while pending and (len(pending) >= n or episode_over):
+            k = len(pending)
+            ret = 0.0
+            for i in range(k - 1, -1, -1):
+                ret = pending[i][2] + gamma * ret
+            obs0, action0, _ = pending.popleft()
+            self._discounts[self.buffer.position] = gamma ** k
+            self.buffer.add(obs0, action0, ret, next_obs, float(terminated), next_mask)
+            if not episode_over:
+                break
+
+    # -- the training loop ------------------------------------------------------------
+
+    def _learn(self, total_timesteps: int, run: TrainingRun) -> None:
+        c = self.config
+        env = self.env
+        course = c.form == "course"
+        obs, info = self.reset_env()
+        mask = action_mask(env, info)
+        masked = mask is not None
+        if not course and self.buffer is None:
+            self.buffer = self._make_buffer(masked)
+        pending: collections.deque = collections.deque()
+        all_legal = np.ones(self.n_actions, dtype=bool)
+        linear_steps = None if c.exploration_fraction is None else max(1.0, c.exploration_fraction * total_timesteps)
+        run.epsilon = self.epsilon
+        loss = None
+        while True:
+            if linear_steps is not None:
+                progress = min(1.0, run.steps_done / linear_steps)
+                self.epsilon = c.epsilon_start + progress * (c.epsilon_end - c.epsilon_start)
+                run.epsilon = self.epsilon
+            action = self._act(obs, mask, self.epsilon)
+            next_obs, reward, terminated, truncated, info = env.step(action)
+            next_mask = action_mask(env, info) if masked else None
+            if next_mask is not None and terminated:
+                next_mask = all_legal  # no move follows a terminal state; keeps the masked max finite
+
+            if course:
+                loss = self._train_on_transition(obs, action, reward, next_obs, terminated, next_mask)
+            else:
+                pending.append((obs, action, float(reward)))
+                self._store(pending, next_obs, terminated, next_mask, episode_over=terminated or truncated)
+                steps = self.num_timesteps + 1
+                if steps >= c.learning_starts and steps % c.train_freq == 0 and len(self.buffer) >= c.batch_size:
+                    for _ in range(c.gradient_steps):
+                        loss = self._train_on_minibatch()
+                        self.gradient_updates += 1
+                if steps % c.target_update_interval == 0:
+                    self.q.sync_target(c.tau)
+
+            keep_going = run.step(float(reward), terminated, truncated, info)
+            if terminated or truncated:
+                if linear_steps is None:
+                    self.epsilon = max(c.epsilon_end, self.epsilon * c.epsilon_decay)
+                    run.epsilon = self.epsilon
+                if loss is not None:
+                    self.episodes.log_scalar("train/loss", float(loss), self.num_timesteps)
+                if not keep_going:
+                    break
+                obs, info = env.reset()
+                mask = action_mask(env, info) if masked else None
+            else:
+                if not keep_going:
+                    break
+                obs, mask = next_obs, next_mask
+
+    # -- prediction and checkpoints ---------------------------------------------------
+
+    def _predict(self, obs: np.ndarray, deterministic: bool, masks: np.ndarray | None) -> np.ndarray:
+        q = self.q.q_values(self._encode(obs))
+        if masks is not None:
+            q = np.where(masks, q, -np.inf)
+        actions = q.argmax(axis=1)
+        if not deterministic:
+            for i in range(len(actions)):
+                if self.rng.random() < self.epsilon:
+                    legal = np.arange(self.n_actions) if masks is None else np.flatnonzero(masks[min(i, len(masks) - 1)])
+                    actions[i] = self.rng.choice(legal)
+        return actions
+
+    def q_values(self, obs) -> np.ndarray:
+        """Q(s, ·) for one observation (or a batch of them), as numpy."""
+        batch, single = self._as_batch(obs)
+        q = self.q.q_values(self._encode(batch))
+        return q[0] if single else q
+
+    def _state_dict(self) -> dict:
+        return {**self.q.state_dict(), "epsilon": float(self.epsilon)}
+
+    def _load_state_dict(self, state: dict) -> None:
+        self.q.load_state_dict(state)
+        self.epsilon = float(state["epsilon"])

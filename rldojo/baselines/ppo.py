@@ -1,0 +1,465 @@
+"""Proximal Policy Optimization (PPO) with the clipped surrogate, for discrete actions.
+
+The course's RLHF agent names PPO and its ``clip_epsilon``; this is that algorithm in full,
+as Schulman et al. (2017) and CleanRL's ppo.py describe it:
+
+1. collect ``n_steps`` steps from each of ``n_envs`` environments with the current policy;
+2. estimate advantages with GAE(lambda) from a learned value function (the critic);
+3. for ``n_epochs`` passes over the rollout in minibatches, minimise
+   ``-min(ratio * A, clip(ratio, 1 - eps, 1 + eps) * A) + vf_coef * (V - R)^2 - ent_coef * H``
+   where ``ratio = pi_new(a|s) / pi_old(a|s)``.
+
+It works on a single env, on ``n_envs`` copies in a Gymnasium ``SyncVectorEnv`` built from
+the env's spec, or on any Gymnasium ``VectorEnv`` passed in. Illegal actions, given by
+``info["action_mask"]`` or ``env.action_masks()``, get zero probability (masked logits).
+
+Speed: acting runs the small actor in numpy (a torch call per step costs more than the
+whole MLP), and the update computes log-probabilities and entropy directly from the
+logits instead of building distribution objects.
+
+The env helpers at the bottom (:class:`SingleEnv`, :class:`VectorEnvs`) are shared with
+``a2c.py``: they present one env or a vector of them as arrays, with Gymnasium's
+same-step autoreset semantics.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+import torch
+from gymnasium import spaces
+from gymnasium.vector import AutoresetMode, VectorEnv
+from torch import nn
+
+from rldojo.baselines.buffers import RolloutBuffer
+from rldojo.baselines.core import Agent, TrainingRun, action_mask
+from rldojo.baselines.nets import flat_size, mlp, obs_to_tensor
+
+ACTIVATIONS = {"tanh": nn.Tanh, "relu": nn.ReLU}
+MASKED_LOGIT = -1e9  # a finite "minus infinity": exp() gives 0, and 0 * it stays 0 in the entropy
+
+
+class PPO(Agent):
+    """PPO with clipped surrogate, GAE, minibatch epochs, value loss and entropy bonus.
+
+    :param env: an env, an env id, or a Gymnasium ``VectorEnv``
+    :param seed: seeds the agent, torch and the first env reset
+    :param hyperparameters: the fields of :class:`PPO.Config`
+    """
+
+    name = "ppo"
+
+    @dataclasses.dataclass
+    class Config:
+        n_envs: int = 1  # envs in a SyncVectorEnv made from the env's spec (a VectorEnv passed in sets its own)
+        n_steps: int = 2048  # steps per env in each rollout
+        batch_size: int = 64  # minibatch size of the update
+        n_epochs: int = 10  # passes over each rollout
+        learning_rate: float = 3e-4  # Adam step size
+        anneal_lr: bool = False  # decay the learning rate linearly to 0 over a learn call (rl-zoo's "lin_")
+        gamma: float = 0.99  # discount factor
+        gae_lambda: float = 0.95  # GAE's bias-variance trade-off (1 = Monte Carlo returns)
+        clip_epsilon: float = 0.2  # the course's clip_epsilon: how far the ratio may move from 1
+        anneal_clip: bool = False  # decay clip_epsilon linearly to 0 over a learn call
+        normalize_advantage: bool = True  # standardise advantages within each minibatch
+        ent_coef: float = 0.0  # weight of the entropy bonus
+        vf_coef: float = 0.5  # weight of the value loss
+        max_grad_norm: float = 0.5  # gradient clipping by global norm
+        target_kl: float | None = None  # stop the epochs early when the approximate KL exceeds this
+        hidden_sizes: tuple[int, ...] = (64, 64)  # hidden layers of the actor and of the critic
+        activation: str = "tanh"  # "tanh" or "relu"
+
+    # -- networks -------------------------------------------------------------------------
+
+    def _setup(self) -> None:
+        c = self.config
+        for field_name in ("n_envs", "n_steps", "batch_size", "n_epochs"):
+            if int(getattr(c, field_name)) < 1:
+                raise ValueError(f"{field_name} must be a positive integer, got {getattr(c, field_name)}")
+        if c.activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {c.activation!r}")
+        if not 0.0 < c.clip_epsilon:
+            raise ValueError(f"clip_epsilon must be positive, got {c.clip_epsilon}")
+        check_spaces(self.observation_space, self.action_space, type(self).__name__)
+        self.n_actions = int(self.action_space.n)
+        n_inputs = flat_size(self.observation_space)
+        hidden = tuple(int(h) for h in c.hidden_sizes)
+        # The actor and the critic are separate networks, as in the course's actor-critic slides.
+        self.actor = mlp(n_inputs, hidden, self.n_actions, ACTIVATIONS[c.activation], output_gain=0.01)
+        self.critic = mlp(n_inputs, hidden, 1, ACTIVATIONS[c.activation], output_gain=1.0)
+        for net in (self.actor, self.critic):
+            orthogonal_hidden_init(net)
+        self.optimizer = torch.optim.Adam(
+            [*self.actor.parameters(), *self.critic.parameters()], lr=c.learning_rate, eps=1e-5
+        )
+        self._envs: SingleEnv | VectorEnvs | None = None
+        self._sync_numpy_actor()
+
+    def _sync_numpy_actor(self) -> None:
+        """Copy the actor's weights into numpy for acting (cheap: a few small arrays)."""
+        self._np_actor = numpy_layers(self.actor)
+
+    # -- acting ---------------------------------------------------------------------------
+
+    def _logits(self, obs: np.ndarray) -> np.ndarray:
+        return numpy_forward(self._np_actor, numpy_inputs(obs, self.observation_space), self.config.activation)
+
+    def _predict(self, obs: np.ndarray, deterministic: bool, masks: np.ndarray | None) -> np.ndarray:
+        logits = self._logits(obs)
+        if masks is not None:
+            logits = np.where(masks, logits, MASKED_LOGIT)
+        if deterministic:
+            return logits.argmax(axis=1)
+        actions, _ = sample_from_logits(logits, self.rng)
+        return actions
+
+    # -- learning -------------------------------------------------------------------------
+
+    def _make_envs(self):
+        """The env as arrays: itself, a VectorEnv passed in, or n_envs copies made from its spec."""
+        if self._envs is not None and self._envs.source is self.env:
+            return self._envs
+        self._envs = make_envs(self.env, int(self.config.n_envs), self)
+        return self._envs
+
+    def _learn(self, total_timesteps: int, run: TrainingRun) -> None:
+        c = self.config
+        envs = self._make_envs()
+        n_envs = envs.num_envs
+        masked = envs.masked
+        buffer = RolloutBuffer(int(c.n_steps), n_envs, envs.obs_shape, envs.obs_dtype,
+                               n_actions=self.n_actions if masked else None)
+        valid = np.ones((int(c.n_steps), n_envs), dtype=bool)  # False on NEXT_STEP vector envs' reset steps
+        keep_going = True
+        while keep_going:
+            # ---- 1. rollout with the current policy ----
+            buffer.reset()
+            for t in range(int(c.n_steps)):
+                obs, masks = envs.obs, envs.masks
+                logits = self._logits(obs)
+                if masks is not None:
+                    logits = np.where(masks, logits, MASKED_LOGIT)
+                actions, log_probs = sample_from_logits(logits, self.rng)
+                values = self._values(obs)
+                step = envs.step(actions)
+                rewards = step.rewards.astype(np.float32)
+                # A time-limit cut is not a real end: bootstrap it from the final observation's value.
+                for i, final_obs, _ in step.finals:
+                    if step.truncated[i] and not step.terminated[i] and final_obs is not None:
+                        rewards[i] += c.gamma * float(self._values(final_obs[None])[0])
+                buffer.add(obs, actions, rewards, envs.episode_starts, values, log_probs, masks)
+                valid[t] = step.valid
+                envs.episode_starts = step.episode_starts
+                keep_going = envs.record(run, step)
+                if not keep_going:
+                    break
+            if not buffer.full:
+                break  # training stopped mid-rollout: the partial rollout is dropped
+            # ---- 2. advantages by GAE ----
+            buffer.compute_advantages(self._values(envs.obs), envs.episode_starts, c.gamma, c.gae_lambda)
+            # ---- 3. clipped-surrogate epochs ----
+            progress_left = max(0.0, 1.0 - run.steps_done / run.total_timesteps)
+            self._update(buffer, valid, progress_left, run)
+            keep_going = not run.done and keep_going
+
+    def _values(self, obs: np.ndarray) -> np.ndarray:
+        with torch.no_grad():
+            return self.critic(obs_to_tensor(obs, self.observation_space)).squeeze(1).numpy()
+
+    def _update(self, buffer: RolloutBuffer, valid: np.ndarray, progress_left: float, run: TrainingRun) -> None:
+        c = self.config
+        lr = c.learning_rate * (progress_left if c.anneal_lr else 1.0)
+        clip = c.clip_epsilon * (progress_left if c.anneal_clip else 1.0)
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+        data = buffer.flat()
+        keep = np.flatnonzero(valid.reshape(-1))
+        if len(keep) < len(data["actions"]):  # drop NEXT_STEP reset steps, which are not transitions
+            data = {k: v[keep] for k, v in data.items()}
+        n = len(data["actions"])
+        obs = obs_to_tensor(data["obs"], self.observation_space)
+        actions = torch.from_numpy(data["actions"]).unsqueeze(1)
+        old_log_probs = torch.from_numpy(data["log_probs"])
+        advantages = torch.from_numpy(data["advantages"])
+        returns = torch.from_numpy(data["returns"])
+        masks = torch.from_numpy(data["masks"]) if "masks" in data else None
+        params = [*self.actor.parameters(), *self.critic.parameters()]
+        batch_size = min(int(c.batch_size), n)
+        stats = []
+        for _ in range(int(c.n_epochs)):
+            order = torch.from_numpy(self.rng.permutation(n))
+            approx_kl = 0.0
+            for start in range(0, n, batch_size):
+                idx = order[start:start + batch_size]
+                logits = self.actor(obs[idx])
+                if masks is not None:
+                    logits = logits.masked_fill(~masks[idx], MASKED_LOGIT)
+                log_probs_all = torch.log_softmax(logits, dim=1)
+                log_probs = log_probs_all.gather(1, actions[idx]).squeeze(1)
+                log_ratio = log_probs - old_log_probs[idx]
+                ratio = log_ratio.exp()
+                adv = advantages[idx]
+                if c.normalize_advantage and len(idx) > 1:
+                    adv = (adv - adv.mean()) / (adv.std() + 1e-8)
+                # The clipped surrogate: take the pessimistic of the two estimates.
+                policy_loss = -torch.min(adv * ratio, adv * ratio.clamp(1.0 - clip, 1.0 + clip)).mean()
+                value_loss = (returns[idx] - self.critic(obs[idx]).squeeze(1)).pow(2).mean()
+                loss = policy_loss + c.vf_coef * value_loss
+                if c.ent_coef:
+                    entropy = -(log_probs_all.exp() * log_probs_all).sum(1).mean()
+                    loss = loss - c.ent_coef * entropy
+                self.optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                nn.utils.clip_grad_norm_(params, c.max_grad_norm, foreach=True)
+                self.optimizer.step()
+                with torch.no_grad():
+                    approx_kl = float(((ratio - 1.0) - log_ratio).mean())
+            stats.append((float(policy_loss.detach()), float(value_loss.detach()), approx_kl))
+            if c.target_kl is not None and approx_kl > 1.5 * c.target_kl:
+                break
+        self._sync_numpy_actor()
+        policy_loss, value_loss, approx_kl = stats[-1]
+        self.episodes.log_scalar("train/policy_loss", policy_loss, self.num_timesteps)
+        self.episodes.log_scalar("train/value_loss", value_loss, self.num_timesteps)
+        self.episodes.log_scalar("train/approx_kl", approx_kl, self.num_timesteps)
+        self.episodes.log_scalar("train/learning_rate", lr, self.num_timesteps)
+
+    # -- checkpoints ----------------------------------------------------------------------
+
+    def _state_dict(self) -> dict:
+        return {"actor": self.actor.state_dict(), "critic": self.critic.state_dict(),
+                "optimizer": self.optimizer.state_dict()}
+
+    def _load_state_dict(self, state: dict) -> None:
+        self.actor.load_state_dict(state["actor"])
+        self.critic.load_state_dict(state["critic"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self._sync_numpy_actor()
+
+
+# ------------------------------------------------------------------------------ numpy policy
+
+
+def check_spaces(observation_space: spaces.Space, action_space: spaces.Space, who: str) -> None:
+    if not isinstance(action_space, spaces.Discrete):
+        raise ValueError(f"{who} needs a Discrete action space, got {action_space}")
+    if not isinstance(observation_space, (spaces.Box, spaces.Discrete, spaces.MultiBinary)):
+        raise ValueError(f"{who} needs a Box, Discrete or MultiBinary observation space, got {observation_space}")
+
+
+def orthogonal_hidden_init(net: nn.Sequential) -> None:
+    """Orthogonal hidden layers with gain sqrt(2), as PPO implementations initialise them."""
+    linears = [m for m in net if isinstance(m, nn.Linear)]
+    for layer in linears[:-1]:  # the last layer was initialised by mlp(output_gain=...)
+        nn.init.orthogonal_(layer.weight, gain=math.sqrt(2))
+        nn.init.zeros_(layer.bias)
+
+
+def numpy_layers(net: nn.Sequential) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The (weight^T, bias) pairs of an MLP's Linear layers, as float64 numpy arrays."""
+    return [(m.weight.detach().numpy().T.astype(np.float64), m.bias.detach().numpy().astype(np.float64))
+            for m in net if isinstance(m, nn.Linear)]
+
+
+def numpy_inputs(obs: np.ndarray, space: spaces.Space) -> np.ndarray:
+    """A batch of observations as the MLP's input rows (one-hot for Discrete)."""
+    if isinstance(space, spaces.Discrete):
+        out = np.zeros((len(obs), int(space.n)))
+        out[np.arange(len(obs)), np.asarray(obs, dtype=np.int64) - int(space.start)] = 1.0
+        return out
+    obs = np.asarray(obs, dtype=np.float64)
+    return obs.reshape(len(obs), -1)
+
+
+def numpy_forward(layers, x: np.ndarray, activation: str) -> np.ndarray:
+    act = np.tanh if activation == "tanh" else (lambda h: np.maximum(h, 0.0))
+    for weight, bias in layers[:-1]:
+        x = act(x @ weight + bias)
+    weight, bias = layers[-1]
+    return x @ weight + bias
+
+
+def sample_from_logits(logits: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """One action per row from softmax(logits), and its log-probability."""
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    cumulative = np.exp(log_probs).cumsum(axis=1)
+    draws = rng.random(len(logits))[:, None] * cumulative[:, -1:]
+    actions = np.minimum((cumulative < draws).sum(axis=1), logits.shape[1] - 1)
+    # A masked action has probability 0; rounding must never pick it.
+    chosen = log_probs[np.arange(len(actions)), actions]
+    bad = chosen < -1e6
+    if bad.any():
+        actions[bad] = log_probs[bad].argmax(axis=1)
+        chosen = log_probs[np.arange(len(actions)), actions]
+    return actions, chosen.astype(np.float32)
+
+
+# ------------------------------------------------------------------------------ envs as arrays
+
+
+@dataclasses.dataclass
+class Step:
+    """One step of every env: arrays, plus the episodes that ended (index, final obs, final info)."""
+
+    rewards: np.ndarray
+    terminated: np.ndarray
+    truncated: np.ndarray
+    finals: list[tuple[int, Any, dict]]
+    episode_starts: np.ndarray  # True where the next observation starts an episode
+    valid: np.ndarray  # False where the step was a vector env's reset step, not a transition
+
+
+class SingleEnv:
+    """One Gymnasium env seen as a vector of one, reset in the same step its episode ends."""
+
+    def __init__(self, env: gym.Env, agent: Agent):
+        self.source = env
+        self.env = env
+        self.num_envs = 1
+        space = agent.observation_space
+        self.obs_shape = () if isinstance(space, spaces.Discrete) else tuple(space.shape)
+        self.obs_dtype = np.int64 if isinstance(space, spaces.Discrete) else np.float32
+        obs, info = agent.reset_env(env)
+        self._set(obs, info)
+        self.masked = self.masks is not None
+        self.episode_starts = np.ones(1, dtype=np.float32)
+        self.episode_return = np.zeros(1)
+        self.episode_length = np.zeros(1, dtype=np.int64)
+        self._valid = np.ones(1, dtype=bool)
+
+    def _set(self, obs, info) -> None:
+        self.obs = np.asarray(obs)[None]
+        mask = action_mask(self.env, info)
+        self.masks = None if mask is None else mask[None]
+
+    def step(self, actions: np.ndarray) -> Step:
+        obs, reward, terminated, truncated, info = self.env.step(int(actions[0]))
+        done = terminated or truncated
+        finals = []
+        if done:
+            finals.append((0, np.asarray(obs), info))
+            obs, reset_info = self.env.reset()
+            self._set(obs, reset_info)
+        else:
+            self._set(obs, info)
+        return Step(np.array([reward], dtype=np.float32), np.array([terminated]), np.array([truncated]), finals,
+                    np.array([float(done)], dtype=np.float32), self._valid)
+
+    def record(self, run: TrainingRun, step: Step) -> bool:
+        info = step.finals[0][2] if step.finals else {}
+        return run.step(float(step.rewards[0]), bool(step.terminated[0]), bool(step.truncated[0]), info)
+
+
+class VectorEnvs:
+    """A Gymnasium VectorEnv as arrays, for SAME_STEP and NEXT_STEP autoreset alike.
+
+    With NEXT_STEP (Gymnasium's default) the step after an episode's end only resets that
+    env and ignores its action; such steps are marked invalid and left out of the update.
+    """
+
+    def __init__(self, env: VectorEnv, agent: Agent, source=None):
+        self.source = env if source is None else source
+        self.env = env
+        self.num_envs = int(env.num_envs)
+        mode = env.metadata.get("autoreset_mode", AutoresetMode.NEXT_STEP)
+        self.mode = AutoresetMode(mode) if isinstance(mode, str) else mode
+        if self.mode == AutoresetMode.DISABLED:
+            raise ValueError("vector envs with autoreset_mode=DISABLED are not supported; use SAME_STEP or NEXT_STEP")
+        space = agent.observation_space
+        self.obs_shape = () if isinstance(space, spaces.Discrete) else tuple(space.shape)
+        self.obs_dtype = np.int64 if isinstance(space, spaces.Discrete) else np.float32
+        self._has_mask_method = _has_method(env, "action_masks")
+        obs, info = agent.reset_env(env)
+        self._set(obs, info)
+        self.masked = self.masks is not None
+        self.episode_starts = np.ones(self.num_envs, dtype=np.float32)
+        self.episode_return = np.zeros(self.num_envs)
+        self.episode_length = np.zeros(self.num_envs, dtype=np.int64)
+        self._resetting = np.zeros(self.num_envs, dtype=bool)
+
+    def _set(self, obs, info) -> None:
+        self.obs = np.asarray(obs)
+        if "action_mask" in info:
+            masks = np.asarray(info["action_mask"]).astype(bool)
+            present = info.get("_action_mask")
+            if present is not None and not np.all(present):
+                masks = np.where(np.asarray(present)[:, None], masks, True)
+            self.masks = masks
+        elif self._has_mask_method:
+            self.masks = np.stack([np.asarray(m, dtype=bool) for m in self.env.call("action_masks")])
+        else:
+            self.masks = None
+
+    def step(self, actions: np.ndarray) -> Step:
+        obs, rewards, terminated, truncated, info = self.env.step(actions)
+        terminated, truncated = np.asarray(terminated, dtype=bool), np.asarray(truncated, dtype=bool)
+        done = terminated | truncated
+        valid = ~self._resetting
+        finals = []
+        if self.mode == AutoresetMode.SAME_STEP:
+            final_info = info.get("final_info", {})
+            for i in np.flatnonzero(done):
+                finals.append((int(i), info["final_obs"][i], _slice_info(final_info, i)))
+            starts = done.astype(np.float32)
+        else:
+            for i in np.flatnonzero(done & valid):
+                finals.append((int(i), obs[i], _slice_info(info, i)))
+            # A reset step is cut from both neighbours: it ends nothing and starts the next episode.
+            starts = (done | self._resetting).astype(np.float32)
+            self._resetting = done & valid
+        self._set(obs, info)
+        return Step(np.asarray(rewards, dtype=np.float32), terminated, truncated, finals, starts, valid)
+
+    def record(self, run: TrainingRun, step: Step) -> bool:
+        """Feed the per-step bookkeeping env by env, each env keeping its own episode counters."""
+        keep_going = True
+        finals = {i: info for i, _, info in step.finals}
+        for i in range(self.num_envs):
+            if not step.valid[i]:
+                continue
+            run.episode_return, run.episode_length = self.episode_return[i], self.episode_length[i]
+            ended = i in finals
+            keep_going = run.step(float(step.rewards[i]), bool(step.terminated[i]) and ended,
+                                  bool(step.truncated[i]) and ended, finals.get(i, {})) and keep_going
+            self.episode_return[i], self.episode_length[i] = run.episode_return, run.episode_length
+        return keep_going
+
+
+def _has_method(env: VectorEnv, name: str) -> bool:
+    try:
+        return all(callable(m) for m in env.get_attr(name))
+    except (AttributeError, NotImplementedError):
+        return False
+
+
+def _slice_info(info: dict, i: int) -> dict:
+    """Env i's entries of a vector env's stacked info dict."""
+    out = {}
+    for key, value in info.items():
+        if key.startswith("_"):
+            continue
+        present = info.get("_" + key)
+        if present is not None and not present[i]:
+            continue
+        out[key] = _slice_info(value, i) if isinstance(value, dict) else value[i]
+    return out
+
+
+def make_envs(env, n_envs: int, agent: Agent):
+    """``env`` as arrays: a VectorEnv as it is, one env alone, or n_envs copies from its spec."""
+    if isinstance(env, VectorEnv):
+        return VectorEnvs(env, agent)
+    if n_envs == 1:
+        return SingleEnv(env, agent)
+    spec = getattr(env, "spec", None)
+    if spec is None:
+        raise ValueError("n_envs > 1 needs an env made by gym.make (it copies the env's spec); "
+                         "or pass a gymnasium VectorEnv")
+    vector = gym.make_vec(spec, num_envs=n_envs, vectorization_mode="sync",
+                          vector_kwargs={"autoreset_mode": AutoresetMode.SAME_STEP})
+    return VectorEnvs(vector, agent, source=env)

@@ -1,0 +1,201 @@
+"""REINFORCE, as the course teaches it for the RLHF chatbot.
+
+The course's recipe (its ``RlhfAgent.update_policy``):
+
+1. **collect rollouts**: play ``batch_episodes`` episodes with the current policy
+   (the course updates after every 10 queries), keeping states, actions and rewards;
+2. **advantages**: ``A = R - M``, the return minus the mean return of the batch
+   ("how much better was this action than what we have seen");
+3. **surrogate loss** ``L = -mean(log pi(a|s) * A)``, minimised with Adam.
+
+For the course's one-step episodes (a query, a response, a rating) the return is the
+reward. For multi-step episodes each step's return is the discounted reward-to-go
+``G_t = r_t + gamma * r_{t+1} + ...``. Two options go beyond the slides:
+``baseline="value"`` subtracts a learned state value ``V(s)`` instead of the batch mean,
+and ``normalize_advantages`` also divides by the batch's standard deviation.
+
+Illegal actions (``info["action_mask"]`` or ``env.action_masks()``) get probability 0.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import torch
+from gymnasium import spaces
+from torch import nn
+
+from rldojo.baselines.core import Agent, TrainingRun, action_mask
+from rldojo.baselines.nets import flat_size, mlp, obs_to_tensor
+
+MASKED_LOGIT = -1e9  # exp() of it is 0, so a masked action is never sampled
+BASELINES = ("batch_mean", "value", "none")
+
+
+class Reinforce(Agent):
+    """Monte Carlo policy gradient with the course's batch-mean baseline.
+
+    :param env: an env or an env id (Discrete actions; Box, Discrete or MultiBinary observations)
+    :param seed: seeds the agent, torch and the first env reset
+    :param hyperparameters: the fields of :class:`Reinforce.Config`
+    """
+
+    name = "reinforce"
+
+    @dataclasses.dataclass
+    class Config:
+        learning_rate: float = 1e-3  # Adam step size (the course's lr)
+        batch_episodes: int = 10  # episodes per update (the course updates every 10 queries)
+        gamma: float = 0.99  # discount of the reward-to-go in multi-step episodes (1 = undiscounted)
+        baseline: str = "batch_mean"  # "batch_mean" (the course), "value" (a learned V(s)) or "none"
+        normalize_advantages: bool = False  # also divide the advantages by their standard deviation
+        hidden_sizes: tuple[int, ...] = (64,)  # the course's PolicyNetwork: one hidden layer of 64
+        value_learning_rate: float = 1e-3  # Adam step size of the value baseline
+        ent_coef: float = 0.0  # weight of an entropy bonus (0 in the course)
+        max_grad_norm: float | None = None  # clip the policy gradient's norm (None: no clipping)
+
+    def _setup(self) -> None:
+        c = self.config
+        if int(c.batch_episodes) < 1:
+            raise ValueError(f"batch_episodes must be a positive integer, got {c.batch_episodes}")
+        if c.baseline not in BASELINES:
+            raise ValueError(f"baseline must be one of {', '.join(BASELINES)}, got {c.baseline!r}")
+        if not 0.0 <= c.gamma <= 1.0:
+            raise ValueError(f"gamma must be in [0, 1], got {c.gamma}")
+        if not isinstance(self.action_space, spaces.Discrete):
+            raise ValueError(f"Reinforce needs a Discrete action space, got {self.action_space}")
+        if not isinstance(self.observation_space, (spaces.Box, spaces.Discrete, spaces.MultiBinary)):
+            raise ValueError(f"Reinforce needs a Box, Discrete or MultiBinary observation space, "
+                             f"got {self.observation_space}")
+        self.n_actions = int(self.action_space.n)
+        n_inputs = flat_size(self.observation_space)
+        hidden = tuple(int(h) for h in c.hidden_sizes)
+        # The course's PolicyNetwork ends in a softmax; we keep logits and use log_softmax.
+        self.policy = mlp(n_inputs, hidden, self.n_actions)
+        self.optimizer = torch.optim.Adam(self.policy.parameters(), lr=c.learning_rate)
+        self.value = None
+        if c.baseline == "value":
+            self.value = mlp(n_inputs, hidden, 1)
+            self.value_optimizer = torch.optim.Adam(self.value.parameters(), lr=c.value_learning_rate)
+        self._obs = None  # the env's current observation, kept between learn calls
+
+    # -- acting ---------------------------------------------------------------------------
+
+    def _masked_logits(self, obs: np.ndarray, masks: np.ndarray | None) -> torch.Tensor:
+        logits = self.policy(obs_to_tensor(obs, self.observation_space))
+        if masks is not None:
+            logits = logits.masked_fill(~torch.as_tensor(masks, dtype=torch.bool), MASKED_LOGIT)
+        return logits
+
+    def _predict(self, obs: np.ndarray, deterministic: bool, masks: np.ndarray | None) -> np.ndarray:
+        with torch.no_grad():
+            logits = self._masked_logits(obs, masks)
+        if deterministic:
+            return logits.argmax(dim=1).numpy()
+        probs = torch.softmax(logits, dim=1).double().numpy()
+        return np.array([self.rng.choice(self.n_actions, p=p / p.sum()) for p in probs])
+
+    # -- learning -------------------------------------------------------------------------
+
+    def _learn(self, total_timesteps: int, run: TrainingRun) -> None:
+        c = self.config
+        env = self.env
+        if self._obs is None:
+            self._obs, info = self.reset_env()
+            self._mask = action_mask(env, info)
+        # One batch: every step's observation, action, mask, and per episode its rewards.
+        batch_obs, batch_actions, batch_masks, batch_returns = [], [], [], []
+        episode_rewards: list[float] = []
+        episodes_done = 0
+        while True:
+            obs, mask = self._obs, self._mask
+            action = int(self._predict(np.asarray(obs)[None], False, None if mask is None else mask[None])[0])
+            next_obs, reward, terminated, truncated, info = env.step(action)
+            batch_obs.append(np.asarray(obs))
+            batch_actions.append(action)
+            batch_masks.append(mask)
+            episode_rewards.append(float(reward))
+            keep_going = run.step(float(reward), terminated, truncated, info)
+            if terminated or truncated:
+                batch_returns.extend(discounted_returns(episode_rewards, c.gamma))
+                episode_rewards = []
+                episodes_done += 1
+                next_obs, info = env.reset()
+            self._obs, self._mask = next_obs, action_mask(env, info)
+            if episodes_done == int(c.batch_episodes):
+                self._update(batch_obs, batch_actions, batch_masks, batch_returns)
+                batch_obs, batch_actions, batch_masks, batch_returns = [], [], [], []
+                episodes_done = 0
+            if not keep_going:
+                break  # an unfinished batch is dropped
+        if episode_rewards:  # the episode in progress restarts with the next learn call
+            self._obs = None
+
+    def _update(self, obs_list, actions_list, masks_list, returns_list) -> None:
+        c = self.config
+        obs = obs_to_tensor(np.stack(obs_list), self.observation_space)
+        actions = torch.as_tensor(actions_list, dtype=torch.int64)
+        returns = torch.as_tensor(returns_list, dtype=torch.float32)
+        masks = None
+        if masks_list[0] is not None:
+            masks = torch.as_tensor(np.stack(masks_list), dtype=torch.bool)
+
+        # Step 2: advantages, how much better than what we have seen.
+        if c.baseline == "batch_mean":
+            advantages = returns - returns.mean()
+        elif c.baseline == "value":
+            values = self.value(obs).squeeze(1)
+            value_loss = (values - returns).pow(2).mean()
+            self.value_optimizer.zero_grad(set_to_none=True)
+            value_loss.backward()
+            self.value_optimizer.step()
+            advantages = returns - values.detach()
+            self.episodes.log_scalar("train/value_loss", float(value_loss.detach()), self.num_timesteps)
+        else:
+            advantages = returns
+        if c.normalize_advantages and len(advantages) > 1:
+            advantages = advantages / (advantages.std() + 1e-8)
+
+        # Step 3: the surrogate loss L = -mean(log pi(a|s) * A).
+        logits = self.policy(obs)
+        if masks is not None:
+            logits = logits.masked_fill(~masks, MASKED_LOGIT)
+        log_probs_all = torch.log_softmax(logits, dim=1)
+        log_probs = log_probs_all.gather(1, actions[:, None]).squeeze(1)
+        loss = -(log_probs * advantages).mean()
+        if c.ent_coef:
+            entropy = -(log_probs_all.exp() * log_probs_all).sum(1).mean()
+            loss = loss - c.ent_coef * entropy
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        if c.max_grad_norm is not None:
+            nn.utils.clip_grad_norm_(self.policy.parameters(), c.max_grad_norm)
+        self.optimizer.step()
+        self.episodes.log_scalar("train/policy_loss", float(loss.detach()), self.num_timesteps)
+
+    # -- checkpoints ----------------------------------------------------------------------
+
+    def _state_dict(self) -> dict:
+        state = {"policy": self.policy.state_dict(), "optimizer": self.optimizer.state_dict()}
+        if self.value is not None:
+            state["value"] = self.value.state_dict()
+            state["value_optimizer"] = self.value_optimizer.state_dict()
+        return state
+
+    def _load_state_dict(self, state: dict) -> None:
+        self.policy.load_state_dict(state["policy"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        if self.value is not None:
+            self.value.load_state_dict(state["value"])
+            self.value_optimizer.load_state_dict(state["value_optimizer"])
+
+
+def discounted_returns(rewards: list[float], gamma: float) -> list[float]:
+    """Reward-to-go of every step of one episode: G_t = r_t + gamma * G_{t+1}."""
+    returns = [0.0] * len(rewards)
+    running = 0.0
+    for t in range(len(rewards) - 1, -1, -1):
+        running = rewards[t] + gamma * running
+        returns[t] = running
+    return returns

@@ -1,0 +1,316 @@
+"""SARSA self-play for Go: two learners, black and white, trained at once against each other.
+
+The course's two-player cycle
+-----------------------------
+In Go the position a player sees next is not the result of its own move: the opponent
+answers first. So each learner's experience is the cycle
+(state, action, reward, opponent's state, opponent's action): black sees s, plays a,
+white replies, and only then does black see its next state s' and choose a'. Black's
+update is the SARSA one on that pair::
+
+    Q_black(s, a) <- Q_black(s, a) + alpha * (r + gamma * Q_black(s', a') - Q_black(s, a))
+
+and white's is the same on its own positions. Both learn from the same games (the AEC
+env of :mod:`rldojo.envs.go.aec`), each one the other's moving target, as the course
+suggests: "train two AIs at the same time, one for black, one for white".
+
+Function approximation: linear, over sparse binary features of (position, move)
+---------------------------------------------------------------------------------
+``Q(s, a) = sum of the weights of the features that are on for move a in position s``.
+We chose a linear model over hand-made features rather than a small CNN because:
+
+- SARSA is on-policy and bootstraps from its own noisy estimates; with a linear model
+  over binary features the update is stable and needs no replay buffer nor target net.
+- It learns from a few thousand games in seconds on one CPU core (a CNN needs far more
+  games before it beats even a greedy player), which keeps the tests and benchmark short.
+- The features say things a Go player would say, and the weights can be read afterwards.
+
+The features of a stone move are: the 3x3 pattern around the point from the mover's side
+(each neighbour empty, own, opponent or off the board: 4^8 patterns), the point's place up
+to the board's symmetries, stones captured, liberties of the chain after the move, stones
+rescued from atari, opponent chains put in atari, whether it fills its own eye, and the
+distance to the opponent's last move. The pass has its own features: whether the
+opponent has just passed (then passing ends the game) crossed with the current
+Tromp-Taylor score from the mover's side, so the learners find out when passing wins.
+Each learner (black, white) has its own weights.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+from rldojo.baselines.core import Agent, TrainingRun
+from rldojo.envs.go.board import BLACK, EMPTY, WHITE, GoBoard, board_from_planes
+from rldojo.envs.go.opponents import move_effects
+
+# Sizes of the feature blocks; their offsets are computed per board size.
+N_PATTERN = 4 ** 8
+N_LIBERTY_PATTERN = 8 ** 4
+N_CAPTURE = 4
+N_LIBERTIES = 4
+N_RESCUE = 3
+N_ATARI = 3
+N_EYE = 1
+N_DISTANCE = 4
+N_PASS = 2 * 7
+N_BIAS = 2
+
+
+class GoFeatures:
+    """The sparse features of moves on a ``size`` board (see the module docstring)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        n = size * size
+        self.pass_action = n
+        # 8 neighbours per point (clockwise from the top-left), -1 off the board.
+        ring = []
+        for p in range(n):
+            r, c = divmod(p, size)
+            row = []
+            for dr, dc in ((-1, -1), (-1, 0), (-1, 1), (0, 1), (1, 1), (1, 0), (1, -1), (0, -1)):
+                rr, cc = r + dr, c + dc
+                row.append(rr * size + cc if 0 <= rr < size and 0 <= cc < size else -1)
+            ring.append(tuple(row))
+        self.ring = tuple(ring)
+        self.cross = tuple((r[1], r[3], r[5], r[7]) for r in ring)  # up, right, down, left
+        # The point's class up to the 8 symmetries of the board.
+        classes = []
+        for p in range(n):
+            r, c = divmod(p, size)
+            a, b = sorted((min(r, size - 1 - r), min(c, size - 1 - c)))
+            classes.append(a * size + b)
+        offset = 0
+        self.o_pattern = offset; offset += N_PATTERN
+        self.o_liberty_pattern = offset; offset += N_LIBERTY_PATTERN
+        self.o_place = offset; offset += n
+        self.o_capture = offset; offset += N_CAPTURE
+        self.o_liberties = offset; offset += N_LIBERTIES
+        self.o_rescue = offset; offset += N_RESCUE
+        self.o_atari = offset; offset += N_ATARI
+        self.o_eye = offset; offset += N_EYE
+        self.o_distance = offset; offset += N_DISTANCE
+        self.o_pass = offset; offset += N_PASS
+        self.o_bias = offset; offset += N_BIAS
+        self.size_total = offset
+        self.place = [self.o_place + k for k in classes]
+        self.rc = [divmod(p, size) for p in range(n)]
+
+    def of_move(self, board: GoBoard, point: int, last_rc: tuple[int, int] | None, score_bucket: int) -> list[int]:
+        """The indices of the features that are on for the side to move playing ``point``."""
+        if point == self.pass_action:
+            opponent_passed = 1 if board.consecutive_passes else 0
+            return [self.o_pass + opponent_passed * 7 + score_bucket, self.o_bias + 1]
+        color = board.to_play
+        stones = board._board
+        code = 0
+        for q in self.ring[point]:
+            code *= 4
+            if q < 0:
+                code += 3
+            else:
+                v = stones[q]
+                if v:
+                    code += 1 if v == color else 2
+        taken, liberties, rescued, eye = move_effects(board, point)
+        # Opponent chains whose last-but-one liberty this is (and that are not captured).
+        atari = 0
+        chain_of = board._chain_of
+        counted = []
+        # The 4 neighbours again, now with the liberties of their chains (1, 2, 3+).
+        code4 = 0
+        for q in self.cross[point]:
+            code4 *= 8
+            if q < 0:
+                code4 += 7
+                continue
+            v = stones[q]
+            if v:
+                chain = chain_of[q]
+                libs = len(chain.liberties)
+                code4 += (0 if v == color else 3) + (libs if libs < 3 else 3)
+                if v != color and libs == 2 and chain not in counted:
+                    counted.append(chain)
+                    atari += 1
+        features = [
+            self.o_pattern + code,
+            self.o_liberty_pattern + code4,
+            self.place[point],
+            self.o_capture + min(taken, 3),
+            self.o_liberties + min(liberties, 4) - 1 if liberties else self.o_liberties,
+            self.o_rescue + min(rescued, 2),
+            self.o_atari + min(atari, 2),
+            self.o_bias,
+        ]
+        if eye:
+            features.append(self.o_eye)
+        if last_rc is not None:
+            r, c = self.rc[point]
+            d = abs(r - last_rc[0]) + abs(c - last_rc[1])
+            features.append(self.o_distance + min(d, 4) - 1)
+        else:
+            features.append(self.o_distance + 3)
+        return features
+
+    def context(self, board: GoBoard) -> tuple[tuple[int, int] | None, int]:
+        """What the move features share in one position: the last move's (row, col) and the score bucket."""
+        last = board.last_move
+        last_rc = self.rc[last] if last is not None and last < self.pass_action else None
+        score = board.score()
+        if board.to_play == WHITE:
+            score = -score
+        # Score from the mover's side, in 7 buckets: <= -10, <-3, <0, 0, <=3, <=10, >10.
+        if score == 0:
+            bucket = 3
+        elif score < 0:
+            bucket = 0 if score <= -10 else 1 if score < -3 else 2
+        else:
+            bucket = 4 if score <= 3 else 5 if score <= 10 else 6
+        return last_rc, bucket
+
+
+class SelfPlaySarsa(Agent):
+    """SARSA self-play on Go with linear function approximation (see the module docstring).
+
+    :param env: a Go-v0 env (or its id); training happens in the AEC env of the same size,
+        komi and ko rule, and ``predict`` answers for the side to move of a Go-v0 observation
+    """
+
+    name = "selfplay-sarsa"
+
+    @dataclasses.dataclass
+    class Config:
+        learning_rate: float = 0.1  # step size at the start, divided among the features that are on
+        learning_rate_end: float = 0.02  # step size at the end of training (linear decay)
+        gamma: float = 1.0  # discount; games are short and only the result counts
+        epsilon_start: float = 0.3  # exploration at the start of training
+        epsilon_end: float = 0.05  # exploration after the decay
+        exploration_fraction: float = 0.6  # fraction of the budget over which epsilon decays linearly
+
+    def _setup(self) -> None:
+        base = self.env.unwrapped
+        self.board_size = int(base.board_size)
+        self.komi = float(base.komi)
+        self.ko_rule = str(base.ko_rule)
+        self.features = GoFeatures(self.board_size)
+        # Two learners: weights[BLACK], weights[WHITE] (index 0 unused).
+        self.weights = np.zeros((3, self.features.size_total), dtype=np.float64)
+        self.epsilon = self.config.epsilon_start
+        self._alpha = self.config.learning_rate
+
+    # ------------------------------------------------------------------ acting
+
+    def _scores(self, board: GoBoard, actions: list[int], color: int) -> tuple[list[list[int]], list[float]]:
+        """Features and Q values of ``actions`` for ``color`` (the side to move)."""
+        last_rc, bucket = self.features.context(board)
+        w = self.weights[color]
+        feats = [self.features.of_move(board, a, last_rc, bucket) for a in actions]
+        return feats, [float(w[f].sum()) for f in feats]
+
+    def _choose(self, board: GoBoard, mask: np.ndarray, epsilon: float, rng: np.random.Generator):
+        """Epsilon-greedy over the legal moves only; returns (action, its features, its Q)."""
+        actions = mask.nonzero()[0].tolist()
+        color = board.to_play
+        if epsilon > 0 and rng.random() < epsilon:
+            a = actions[int(rng.integers(len(actions)))]
+            last_rc, bucket = self.features.context(board)
+            f = self.features.of_move(board, a, last_rc, bucket)
+            return a, f, float(self.weights[color][f].sum())
+        feats, q = self._scores(board, actions, color)
+        best = max(q)
+        ties = [i for i, v in enumerate(q) if v >= best - 1e-12]
+        i = ties[int(rng.integers(len(ties)))] if len(ties) > 1 else ties[0]
+        return actions[i], feats[i], q[i]
+
+    # ------------------------------------------------------------------ learning
+
+    def _update(self, color: int, features: list[int], q: float, target: float) -> None:
+        """The SARSA step for one learner on the features of its (s, a)."""
+        step = self._alpha / len(features)
+        self.weights[color][features] += step * (target - q)
+
+    def _learn(self, total_timesteps: int, run: TrainingRun) -> None:
+        from rldojo.envs.go.aec import raw_env
+
+        cfg = self.config
+        env = raw_env(board_size=self.board_size, komi=self.komi, ko_rule=self.ko_rule)
+        env.reset(seed=None if self.seed is None else int(self.seed) + self.num_timesteps)
+        board = env.board
+        decay_steps = max(1, int(cfg.exploration_fraction * total_timesteps))
+        start = run.steps_done
+        keep_going = True
+        while keep_going:
+            env.reset()
+            # pending[color] = (features, Q) of that learner's last (s, a), waiting for s', a'.
+            pending: dict[int, tuple[list[int], float]] = {}
+            while True:
+                agent = env.agent_selection
+                color = BLACK if agent == "black" else WHITE
+                _, reward, termination, truncation, info = env.last(observe=False)
+                if termination or truncation:
+                    # The game is over: each learner's last move is judged by the result.
+                    for c, name in ((BLACK, "black"), (WHITE, "white")):
+                        if c in pending:
+                            f, q = pending.pop(c)
+                            self._update(c, f, q, float(env.rewards[name]))
+                    break
+                fraction = min(1.0, (run.steps_done - start) / decay_steps)
+                self.epsilon = cfg.epsilon_start + fraction * (cfg.epsilon_end - cfg.epsilon_start)
+                run.epsilon = self.epsilon
+                self._alpha = cfg.learning_rate + (run.steps_done - start) / max(1, total_timesteps) * (
+                    cfg.learning_rate_end - cfg.learning_rate)
+                action, f, q = self._choose(board, board._legal_mask(), self.epsilon, self.rng)
+                if color in pending:
+                    # s' is the position after the opponent's reply; a' is the move chosen in it.
+                    f_prev, q_prev = pending[color]
+                    self._update(color, f_prev, q_prev, reward + cfg.gamma * q)
+                pending[color] = (f, q)
+                env.step(action)
+                over = bool(env.terminations["black"])
+                black_reward = float(env.rewards["black"]) if over else 0.0
+                step_info = {"is_success": env.rewards["black"] > 0, "winner": env.infos["black"].get("winner")} if over else {}
+                keep_going = run.step(black_reward, over, False, step_info)
+                if not keep_going and not over:
+                    break
+            if not keep_going:
+                break
+
+    # ------------------------------------------------------------------ predicting
+
+    def _predict(self, obs: np.ndarray, deterministic: bool, masks: np.ndarray | None) -> np.ndarray:
+        actions = []
+        for i, planes in enumerate(obs):
+            board = board_from_planes(planes, komi=self.komi, ko_rule=self.ko_rule)
+            if masks is not None:
+                mask = masks[i].astype(np.int8)
+            else:
+                mask = np.append(planes[3].reshape(-1) > 0.5, True).astype(np.int8)
+            epsilon = 0.0 if deterministic else self.config.epsilon_end
+            action, _, _ = self._choose(board, mask, epsilon, self.rng)
+            actions.append(action)
+        return np.asarray(actions, dtype=np.int64)
+
+    def act(self, board: GoBoard, deterministic: bool = True) -> int:
+        """The move for the side to move of a live board (history-aware legality); an opponent callable."""
+        epsilon = 0.0 if deterministic else self.config.epsilon_end
+        return int(self._choose(board, board._legal_mask(), epsilon, self.rng)[0])
+
+    # ------------------------------------------------------------------ checkpoints
+
+    def _state_dict(self) -> dict:
+        return {"black": self.weights[BLACK].copy(), "white": self.weights[WHITE].copy(),
+                "board_size": self.board_size, "epsilon": float(self.epsilon)}
+
+    def _load_state_dict(self, state: dict) -> None:
+        if int(state["board_size"]) != self.board_size:
+            raise ValueError(f"the checkpoint is for a {state['board_size']}x{state['board_size']} board, "
+                             f"the env is {self.board_size}x{self.board_size}")
+        for color, key in ((BLACK, "black"), (WHITE, "white")):
+            w = np.asarray(state[key], dtype=np.float64)
+            if w.shape != self.weights[color].shape:
+                raise ValueError(f"{key} weights have shape {w.shape}, expected {self.weights[color].shape}")
+            self.weights[color] = w
+        self.epsilon = float(state["epsilon"])

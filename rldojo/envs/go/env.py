@@ -1,0 +1,235 @@
+"""Go-v0: the game of Go against an opponent, as a single-agent Gymnasium environment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+
+from rldojo.envs.go.board import BLACK, COLOR_NAMES, KO_RULES, WHITE, GoBoard, IllegalMove, board_planes
+from rldojo.envs.go.opponents import make_opponent
+
+AGENT_COLORS = ("black", "white", "random")
+ILLEGAL_ACTIONS = ("raise", "lose", "pass")
+REWARDS = ("win", "score")
+NUM_PLANES = 5
+
+
+class GoEnv(gym.Env):
+    """
+    ## Description
+    Go on a small board against an opponent: random, greedy, GNU Go, any callable or a
+    trained agent. The rules are those of :class:`~rldojo.envs.go.board.GoBoard`:
+    suicide is illegal, positional superko by default, Tromp–Taylor area scoring.
+    Each step is one move of the agent followed by the opponent's reply.
+
+    ## Action Space
+    `Discrete(N*N + 1)`: the action `row * N + col` puts a stone on that point; the
+    action `N*N` passes. Illegal moves are masked: `action_masks()` and
+    `info["action_mask"]` (np.int8, one entry per action) give the legal moves.
+
+    ## Observation Space
+    `Box(0, 1, (5, N, N), float32)`, planes from the agent's side: 0 the agent's
+    stones, 1 the opponent's stones, 2 empty points, 3 the agent's legal moves,
+    4 all ones if the agent plays black (the side to move), zeros if white.
+
+    ## Rewards
+    With `reward="win"` (default): +1 for a win, -1 for a loss, 0 for a draw, at the
+    end; 0 on every other step. With `reward="score"`: the final Tromp–Taylor score
+    difference from the agent's side (komi included) divided by N*N.
+    An illegal action with `illegal_action="lose"` ends the game with -1.
+
+    ## Starting State
+    An empty board. If the agent plays white, the opponent's first move is already
+    on the board.
+
+    ## Episode End
+    The episode terminates when both players pass in a row, when the game reaches
+    `max_moves` moves (2*N*N by default; then it is scored), or on an illegal action
+    with `illegal_action="lose"`. `info` then holds `"score"` (black minus white
+    minus komi), `"winner"` ("black", "white" or "draw") and `"is_success"`.
+    At the end `info["action_mask"]` allows only the pass, so that masks are never empty.
+
+    ## Arguments
+    - `board_size=5`: N, from 2 to 19.
+    - `komi=7.5`: points given to white; an integer komi allows draws.
+    - `ko_rule="positional_superko"`, or `"simple"`.
+    - `agent_color="black"`: `"black"`, `"white"` or `"random"` (drawn at each reset).
+    - `opponent="random"`: `"random"`, `"greedy"`, `"gnugo"`, a callable board -> action,
+      or an agent with `predict` (sees the planes from its side).
+    - `opponent_kwargs=None`: options of the opponent, e.g. `{"level": 1}` for GNU Go.
+    - `illegal_action="raise"`: `"raise"` a ValueError, `"lose"` the game, or play a `"pass"`.
+    - `reward="win"` or `"score"`.
+    - `max_moves=None`: the move limit, 2*N*N by default.
+    - `render_mode=None`: `"human"`, `"rgb_array"` or `"ansi"`.
+
+    ## Version History
+    - v0: first version.
+    """
+
+    metadata = {"render_modes": ["human", "rgb_array", "ansi"], "render_fps": 4}
+
+    def __init__(self, board_size: int = 5, komi: float = 7.5, ko_rule: str = "positional_superko",
+                 agent_color: str = "black", opponent: Any = "random", opponent_kwargs: dict | None = None,
+                 illegal_action: str = "raise", reward: str = "win", max_moves: int | None = None,
+                 render_mode: str | None = None):
+        if agent_color not in AGENT_COLORS:
+            raise ValueError(f"agent_color must be one of {', '.join(map(repr, AGENT_COLORS))}, got {agent_color!r}")
+        if illegal_action not in ILLEGAL_ACTIONS:
+            raise ValueError(
+                f"illegal_action must be one of {', '.join(map(repr, ILLEGAL_ACTIONS))}, got {illegal_action!r}")
+        if reward not in REWARDS:
+            raise ValueError(f"reward must be one of {', '.join(map(repr, REWARDS))}, got {reward!r}")
+        if ko_rule not in KO_RULES:
+            raise ValueError(f"ko_rule must be one of {', '.join(map(repr, KO_RULES))}, got {ko_rule!r}")
+        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
+            raise ValueError(f"render_mode must be one of {self.metadata['render_modes']} or None, got {render_mode!r}")
+        # The board validates size, komi and max_moves with clear messages.
+        self.board = GoBoard(board_size, komi=komi, ko_rule=ko_rule, max_moves=max_moves)
+        self.board_size = self.board.size
+        self.komi = self.board.komi
+        self.ko_rule = ko_rule
+        self.max_moves = self.board.max_moves
+        self.agent_color = agent_color
+        self.illegal_action = illegal_action
+        self.reward_mode = reward
+        self.render_mode = render_mode
+        if opponent_kwargs is not None and not isinstance(opponent_kwargs, dict):
+            raise ValueError(f"opponent_kwargs must be a dict or None, got {opponent_kwargs!r}")
+        self.opponent = make_opponent(opponent, self.board_size, self.komi, **(opponent_kwargs or {}))
+        n = self.board_size
+        self.action_space = spaces.Discrete(n * n + 1)
+        self.observation_space = spaces.Box(0.0, 1.0, (NUM_PLANES, n, n), dtype=np.float32)
+        self.color = BLACK
+        self._renderer = None
+        self._last_captures = 0
+        self._over_info: dict = {}
+
+    # ------------------------------------------------------------------ gymnasium
+
+    def reset(self, *, seed: int | None = None, options: dict | None = None):
+        super().reset(seed=seed)
+        board = self.board
+        board._reset_state()
+        if self.agent_color == "random":
+            self.color = BLACK if self.np_random.integers(2) == 0 else WHITE
+        else:
+            self.color = BLACK if self.agent_color == "black" else WHITE
+        self.opponent.reset(self.np_random)
+        self._over_info = {}
+        if self.color == WHITE:
+            self._opponent_move()
+        if self.render_mode == "human":
+            self.render()
+        return self._observation(), self._info()
+
+    def step(self, action):
+        board = self.board
+        if board.is_over():
+            raise RuntimeError("the game is over: call reset() before step()")
+        try:
+            action = int(action)
+        except (TypeError, ValueError):
+            raise ValueError(f"action must be an integer from 0 to {board.pass_action}, got {action!r}") from None
+        mask = board._legal_mask()
+        if not 0 <= action <= board.pass_action or not mask[action]:
+            reason = board._why_illegal(action, board.to_play) or "illegal"
+            if self.illegal_action == "raise":
+                raise ValueError(f"illegal action {action}: {reason} (see info['action_mask'], "
+                                 f"or make the env with illegal_action='lose' or 'pass')")
+            if self.illegal_action == "lose":
+                info = self._finish(forfeit=True)
+                info["illegal_action"] = reason
+                return self._observation(), -1.0, True, False, info
+            action = board.pass_action
+        board.play(action)
+        if not board.is_over():
+            self._opponent_move()
+        if self.render_mode == "human":
+            self.render()
+        if board.is_over():
+            info = self._finish()
+            return self._observation(), self._final_reward(), True, False, info
+        return self._observation(), 0.0, False, False, self._info()
+
+    def _opponent_move(self) -> None:
+        board = self.board
+        action = self.opponent(board)
+        try:
+            board.play(action)
+        except IllegalMove as error:
+            raise RuntimeError(f"the opponent {self.opponent.name!r} chose an illegal move: {error}") from error
+
+    def _observation(self) -> np.ndarray:
+        board = self.board
+        if board.is_over() or self._over_info:
+            planes = board_planes(board, self.color)
+            planes[3] = 0.0
+            planes[4] = 1.0 if self.color == BLACK else 0.0
+            return planes
+        return board_planes(board, self.color)
+
+    def action_masks(self) -> np.ndarray:
+        """The legal actions now (np.int8, one entry per action); only the pass after the end."""
+        if self.board.is_over() or self._over_info:
+            mask = np.zeros(self.board.pass_action + 1, dtype=np.int8)
+            mask[-1] = 1
+            return mask
+        return self.board.legal_mask()
+
+    def _info(self) -> dict:
+        board = self.board
+        return {
+            "action_mask": self.action_masks(),
+            "to_play": COLOR_NAMES[board.to_play],
+            "agent_color": COLOR_NAMES[self.color],
+            "move_number": board.move_number,
+            "opponent_action": board.last_move if board.to_play == self.color else None,
+        }
+
+    def _finish(self, forfeit: bool = False) -> dict:
+        board = self.board
+        score = board.score()
+        if forfeit:
+            winner = 3 - self.color
+        else:
+            winner = board.winner()
+        self._over_info = {"score": float(score), "winner": COLOR_NAMES.get(winner, "draw"),
+                           "is_success": bool(winner == self.color), "forfeit": forfeit}
+        info = self._info()
+        info.update(self._over_info)
+        return info
+
+    def _final_reward(self) -> float:
+        info = self._over_info
+        if self.reward_mode == "score":
+            sign = 1.0 if self.color == BLACK else -1.0
+            return float(sign * info["score"] / self.board.num_points)
+        if info["winner"] == "draw":
+            return 0.0
+        return 1.0 if info["is_success"] else -1.0
+
+    # ------------------------------------------------------------------ rendering
+
+    def render(self):
+        if self.render_mode is None:
+            gym.logger.warn("render() called without a render_mode; make the env with render_mode=...")
+            return None
+        if self.render_mode == "ansi":
+            from rldojo.envs.go.render import board_text
+
+            return board_text(self.board, self._over_info or None)
+        if self._renderer is None:
+            from rldojo.envs.go.render import GoRenderer
+
+            self._renderer = GoRenderer(self.board_size, fps=self.metadata["render_fps"])
+        return self._renderer.render(self.board, self._over_info or None, human=self.render_mode == "human")
+
+    def close(self):
+        if self._renderer is not None:
+            self._renderer.close()
+            self._renderer = None
+        if getattr(self, "opponent", None) is not None:
+            self.opponent.close()

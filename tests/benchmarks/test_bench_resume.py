@@ -1,0 +1,90 @@
+"""Killing a suite in the middle (Ctrl-C, then kill -9) and running it again loses and doubles nothing."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import benchtiny
+from benchmarks import run as runner
+from benchmarks.summarize import read_results
+
+REPO = Path(runner.__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+
+
+def start_suite(out_dir: Path) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE), str(REPO)]))
+    return subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.run", "--entries", "benchtiny:slow_entries", "--seeds", "3",
+         "--workers", "2", "--out", str(out_dir), "--no-progress"],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def wait_for_lines(path: Path, count: int, proc: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_bytes().count(b"\n") >= count:
+            return
+        if proc.poll() is not None:
+            pytest.fail(f"the suite ended before it could be killed:\n{proc.stdout.read().decode()}")
+        time.sleep(0.05)
+    pytest.fail("the suite wrote no results in time")
+
+
+def reference_metrics() -> dict:
+    """Final metrics of every run of the slow suite, by run identity (the pause changes nothing else)."""
+    expected = {}
+    for spec in runner.plan_runs(benchtiny.tiny_entries(), "quick", 3):
+        record = runner.execute_run(spec)
+        expected[(spec.label, spec.budget, spec.hyperparameters.get("epsilon"), spec.seed)] = record["metrics"]
+    return expected
+
+
+@pytest.mark.parametrize("how", ["SIGINT", "SIGKILL"])
+def test_killed_suite_resumes_with_nothing_lost_or_doubled(tmp_path, how):
+    results = tmp_path / "results.jsonl"
+    proc = start_suite(tmp_path)
+    try:
+        wait_for_lines(results, 1, proc)
+        os.kill(proc.pid, getattr(signal, how))
+        code = proc.wait(timeout=30)
+    finally:
+        try:  # nothing of ours may outlive the test (the pool's workers live in the suite's session)
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    output = proc.stdout.read().decode()
+    planned = runner.plan_runs(benchtiny.slow_entries(), "quick", 3)
+    if how == "SIGINT":
+        assert code == 130, output  # Ctrl-C: the runner stops its workers and says how to resume
+        assert "interrupted" in output and "resumes" in output
+        assert results.read_bytes().endswith(b"\n")
+    else:
+        assert code == -signal.SIGKILL
+        # a hard kill may cut a line short; make sure the next start meets one
+        with open(results, "ab") as f:
+            f.write(b'{"key": "' + planned[-1].key.encode() + b'", "status": "o')
+    kept = [line for line in results.read_text().splitlines() if line.endswith("}")]
+    assert 1 <= len(kept) < len(planned)
+
+    report = runner.run_suite(benchtiny.slow_entries(), "quick", 3, tmp_path, workers=0, progress=False,
+                              summarize=False, log=lambda s: None)
+    assert report.skipped == len(kept) and report.finished == len(planned) - len(kept)
+    lines = results.read_text().splitlines()
+    assert lines[: len(kept)] == kept  # no line written before the kill was lost or changed
+    records = [json.loads(line) for line in lines]  # and every line is whole
+    keys = [r["key"] for r in records]
+    assert len(keys) == len(set(keys)) == len(planned)  # no duplicates
+    assert set(keys) == {spec.key for spec in planned}
+    expected = reference_metrics()
+    for record in records:
+        assert record["status"] == "ok"
+        identity = (record["label"], record["budget"], record["hyperparameters"].get("epsilon"), record["seed"])
+        assert record["metrics"] == expected[identity]
+    assert read_results(results) == records

@@ -1,0 +1,111 @@
+"""The summary, made from a handwritten results file alone: the table's numbers, failures, curves."""
+
+import json
+
+import numpy as np
+import pytest
+
+from benchmarks.summarize import bootstrap_ci, main, read_results, summarize
+
+
+def record(agent, seed, headline_values, steps_per_second, status="ok", error=None, label="Maze/seed",
+           solved_at=1.0, higher=True, extra=None):
+    steps = [1000 * (i + 1) for i in range(len(headline_values))]
+    curve = [{"steps": s, "wall_time": s / steps_per_second, "metrics": {"win": v}} for s, v in zip(steps, headline_values)]
+    final = {"win": headline_values[-1], **(extra or {})}
+    return {
+        "format": 1, "key": f"{label}-{agent}-{seed}", "name": f"{label} {agent} seed={seed}", "label": label,
+        "env_id": "Maze-v0", "env_kwargs": {"layout": "seed"}, "agent": agent,
+        "kind": "sb3" if agent.startswith("sb3-") else "hand-written", "hyperparameters": {}, "seed": seed,
+        "budget": steps[-1], "suite": "quick", "metric": "m:f", "headline": "win", "higher_is_better": higher,
+        "solved_at": solved_at, "eval_points": len(steps), "status": status,
+        "env_steps": steps[-1] if status == "ok" else 0, "wall_time": steps[-1] / steps_per_second,
+        "steps_per_second": steps_per_second, "eval_time": 0.1, "curve": curve if status == "ok" else [],
+        "metrics": final if status == "ok" else {}, "error": error,
+        "started_at": "2026-11-25T06:00:00+00:00", "finished_at": f"2026-11-25T06:0{seed}:30+00:00",
+        "machine": {"host": "box", "cpu": "Test CPU", "cpus": 2},
+    }
+
+
+def write(path, records, tail=""):
+    path.write_text("".join(json.dumps(r) + "\n" for r in records) + tail)
+
+
+def table_rows(summary: str, label: str) -> dict:
+    section = summary.split(f"## {label}\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| agent")]
+    return {cells[0]: cells for cells in ([c.strip() for c in row.strip("|").split("|")] for row in rows)}
+
+
+def test_summary_table_numbers_from_a_handwritten_file(tmp_path):
+    records = [
+        # dqn: solves at 2000 steps on seed 0 only; final wins 1 and 0
+        record("dqn", 0, [0.0, 1.0, 1.0], 300.0, extra={"optimality": 0.8}),
+        record("dqn", 1, [0.0, 0.0, 0.0], 100.0, extra={"optimality": 0.6}),
+        # sb3-dqn: 0.5 on both seeds, never solves; sb3-ppo worse, so sb3-dqn is the reference
+        record("sb3-dqn", 0, [0.5, 0.5, 0.5], 100.0),
+        record("sb3-dqn", 1, [0.25, 0.5, 0.5], 100.0),
+        record("sb3-ppo", 0, [0.0, 0.1, 0.2], 50.0),
+        # a failed run, and a failure later retried successfully (the retry wins)
+        record("dqn", 2, [0.0], 1.0, status="failed", error="Traceback (most recent call last):\n  ...\nValueError: boom"),
+        record("dqn", 3, [0.0], 1.0, status="failed", error="Traceback ...\nRuntimeError: flaky"),
+        record("dqn", 3, [1.0, 1.0, 1.0], 200.0, extra={"optimality": 1.0}),
+        # another entry where lower is better
+        record("bandit-ucb", 0, [30.0, 20.0, 10.0], 1000.0, label="Bandit", solved_at=15.0, higher=False),
+        record("sb3-ppo", 0, [40.0, 40.0, 40.0], 500.0, label="Bandit", solved_at=15.0, higher=False),
+    ]
+    write(tmp_path / "results.jsonl", records, tail='{"key": "torn", "sta')
+    with pytest.warns(UserWarning, match="not a whole JSON line"):
+        path = summarize(tmp_path)
+    summary = path.read_text()
+
+    maze = table_rows(summary, "Maze/seed")
+    assert list(maze) == ["dqn", "sb3-dqn", "sb3-ppo"]  # hand-written first
+    dqn = maze["dqn"]
+    # seeds 0, 1 and the retried 3: wins 1, 0, 1
+    assert dqn[1:3] == ["3", "3,000"]
+    low, high = bootstrap_ci([1.0, 0.0, 1.0])
+    assert dqn[3] == f"0.667 [{low:.3f}, {high:.3f}]" and low == 0.0 and high == 1.0
+    assert dqn[4] == "0.800"  # optimality, mean of 0.8, 0.6, 1.0
+    assert dqn[5] == "1,500 (2/3)"  # solved at 2000 (seed 0) and 1000 (seed 3)
+    assert dqn[6] == f"{np.mean([3000 / 300, 3000 / 100, 3000 / 200]):.1f}"  # train time (s)
+    assert dqn[7] == "200.0"  # steps/s, mean of 300, 100, 200
+    assert dqn[8] == f"{(2 / 3) / 0.5:.2f}×" and dqn[9] == "2.00×"  # against sb3-dqn, the best SB3
+    sb3 = maze["sb3-dqn"]
+    assert sb3[3] == "0.500 [0.500, 0.500]" and sb3[5] == "not solved" and sb3[8] == "—"
+    assert maze["sb3-ppo"][1] == "1" and maze["sb3-ppo"][3] == "0.200 [0.200, 0.200]"
+    assert "each hand-written agent ÷ sb3-dqn" in summary
+
+    bandit = table_rows(summary, "Bandit")
+    ucb = bandit["bandit-ucb"]  # no second metric here, so one column fewer
+    assert ucb[3] == "10.0 [10.0, 10.0]" and ucb[4] == "3,000"  # first at or below 15 at 3000 steps
+    assert ucb[7] == "0.25×" and ucb[8] == "2.00×"
+    assert "lower is better" in summary
+
+    failed = summary.split("## Failed runs", 1)[1]
+    assert "| Maze/seed | dqn | 2 | ValueError: boom |" in failed
+    assert "flaky" not in failed
+    assert "9 runs (8 ok, 1 failed)" in summary and "box (Test CPU, 2 CPUs)" in summary
+    for name in ("Maze_seed", "Bandit"):
+        png = tmp_path / "curves" / f"{name}.png"
+        assert png.read_bytes()[:4] == b"\x89PNG"
+        assert f"](curves/{name}.png)" in summary
+
+
+def test_bootstrap_interval_brackets_the_mean_and_is_repeatable():
+    values = [0.1, 0.4, 0.35, 0.8, 0.55]
+    low, high = bootstrap_ci(values)
+    assert low < np.mean(values) < high
+    assert min(values) <= low and high <= max(values)
+    assert bootstrap_ci(values) == (low, high)
+    assert bootstrap_ci([2.0]) == (2.0, 2.0)
+
+
+def test_summarize_cli(tmp_path, capsys):
+    assert main([str(tmp_path)]) == 2
+    assert "no results.jsonl" in capsys.readouterr().err
+    write(tmp_path / "results.jsonl", [record("qlearning", 0, [0.5, 1.0], 10.0)])
+    assert main([str(tmp_path), "--no-plots"]) == 0
+    assert "| qlearning | 1 | 2,000 | 1.000 [1.000, 1.000]" in capsys.readouterr().out
+    assert not (tmp_path / "curves").exists()
+    assert len(read_results(tmp_path)) == 1
