@@ -277,6 +277,7 @@ def execute_run(spec: RunSpec) -> dict:
                   curve=[], metrics={}, error=None, started_at=_now(), pid=os.getpid())
     env = agent = None
     train_time = eval_time = 0.0
+    cpu_started = time.process_time()
     try:
         _limit_threads()
         import gymnasium as gym
@@ -313,9 +314,11 @@ def execute_run(spec: RunSpec) -> dict:
         record["status"] = "ok"
     except Exception:  # a failed run is a result too; KeyboardInterrupt is not and propagates
         record["error"] = traceback.format_exc()
-        steps = getattr(agent, "num_timesteps", None)
-        if isinstance(steps, int) and train_time > 0:
-            record["env_steps"] = steps  # how far training got
+        try:
+            if train_time > 0:
+                record["env_steps"] = int(agent.num_timesteps)  # how far training got
+        except (AttributeError, TypeError, ValueError):
+            pass
     finally:
         if env is not None:
             try:
@@ -324,6 +327,8 @@ def execute_run(spec: RunSpec) -> dict:
                 pass
     record["wall_time"] = round(train_time, 6)
     record["eval_time"] = round(eval_time, 6)
+    # CPU seconds of the whole run (making, training, evaluating): what a suite costs on an idle machine
+    record["cpu_time"] = round(time.process_time() - cpu_started, 6)
     record["steps_per_second"] = round(record["env_steps"] / train_time, 3) if train_time > 0 else None
     record["finished_at"] = _now()
     record["machine"] = _machine()
@@ -335,7 +340,7 @@ def failed_record(spec: RunSpec, error: str) -> dict:
     """The record of a run whose worker died before it could answer."""
     record = base_record(spec)
     record.update(status="failed", env_steps=0, wall_time=0.0, steps_per_second=None, eval_time=0.0, curve=[],
-                  metrics={}, error=error, started_at=None, finished_at=_now(), machine=_machine(),
+                  metrics={}, error=error, started_at=None, finished_at=_now(), cpu_time=None, machine=_machine(),
                   versions=_versions())
     return record
 
@@ -408,7 +413,11 @@ class ResultsFile:
         """Write one record as one line, whole: signals wait until it is on disk."""
         if self._fd is None:
             raise RuntimeError("the results file is not open")
-        line = (json.dumps(record, allow_nan=False) + "\n").encode()
+        try:
+            text = json.dumps(record, allow_nan=False, default=repr)
+        except ValueError:  # a NaN where none was expected: write it as text rather than lose the run
+            text = json.dumps(canonical(record), allow_nan=False)
+        line = (text + "\n").encode()
         blocked = {signal.SIGINT, signal.SIGTERM}
         in_main = threading.current_thread() is threading.main_thread() and hasattr(signal, "pthread_sigmask")
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked) if in_main else None
@@ -471,8 +480,12 @@ def _run_serial(specs: list[RunSpec], on_start: Callable, on_result: Callable) -
 def _run_pool(specs: list[RunSpec], workers: int, on_start: Callable, on_result: Callable) -> None:
     """At most ``workers`` runs in flight, so the ones in flight are the ones running."""
     context = multiprocessing.get_context("spawn")  # no fork of a process that holds torch threads
-    pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                                  initializer=_worker_init, initargs=(os.getpid(),))
+
+    def new_pool() -> concurrent.futures.ProcessPoolExecutor:
+        return concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                                      initializer=_worker_init, initargs=(os.getpid(),))
+
+    pool = new_pool()
     pending = list(reversed(specs))
     running: dict[concurrent.futures.Future, RunSpec] = {}
     clean = False
@@ -480,7 +493,13 @@ def _run_pool(specs: list[RunSpec], workers: int, on_start: Callable, on_result:
         while pending or running:
             while pending and len(running) < workers:
                 spec = pending.pop()
-                running[pool.submit(execute_run, spec)] = spec
+                try:
+                    future = pool.submit(execute_run, spec)
+                except concurrent.futures.process.BrokenProcessPool:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = new_pool()
+                    future = pool.submit(execute_run, spec)
+                running[future] = spec
                 on_start(spec)
             done, _ = concurrent.futures.wait(running, timeout=0.5, return_when=concurrent.futures.FIRST_COMPLETED)
             for future in done:
@@ -491,13 +510,13 @@ def _run_pool(specs: list[RunSpec], workers: int, on_start: Callable, on_result:
                     record = future.result()
                 except concurrent.futures.process.BrokenProcessPool as error:
                     # a worker died (out of memory, a crash in C): every run in flight goes down with it
-                    record = failed_record(spec, f"worker process died: {error!r}")
+                    message = f"worker process died: {error!r}"
+                    record = failed_record(spec, message)
                     for other, other_spec in list(running.items()):
                         running.pop(other)
-                        on_result(failed_record(other_spec, f"worker process died: {error!r}"))
+                        on_result(failed_record(other_spec, message))
                     pool.shutdown(wait=False, cancel_futures=True)
-                    pool = concurrent.futures.ProcessPoolExecutor(
-                        max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(os.getpid(),))
+                    pool = new_pool()
                 except Exception:
                     record = failed_record(spec, traceback.format_exc())
                 on_result(record)
@@ -509,7 +528,7 @@ def _run_pool(specs: list[RunSpec], workers: int, on_start: Callable, on_result:
             _terminate_pool(pool)
 
 
-def _driver_paths() -> str:
+def _driver_paths() -> list[str]:
     """This process's own source folders (not the interpreter's), for Ray workers on this machine."""
     prefixes = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
     paths = [str(REPO_ROOT)]
@@ -520,34 +539,43 @@ def _driver_paths() -> str:
         if any(real == p or real.startswith(p + os.sep) for p in prefixes) or real in paths:
             continue
         paths.append(real)
-    existing = os.environ.get("PYTHONPATH")
-    return os.pathsep.join(paths + ([existing] if existing else []))
+    return paths
+
+
+def execute_run_on_path(spec: RunSpec, paths: list[str]) -> dict:
+    """:func:`execute_run` in a worker that first learns the driver's source folders (Ray on this machine)."""
+    for path in paths:
+        if path not in sys.path:
+            sys.path.append(path)
+    importlib.invalidate_caches()
+    return execute_run(spec)
 
 
 def _run_ray(specs: list[RunSpec], address: str, workers: int, on_start: Callable, on_result: Callable) -> None:
     """Every run as a Ray task with num_cpus=1; results stream back as they finish (ray.wait)."""
     import ray
 
-    options: dict = {"num_cpus": 1}
-    if address == "local":
-        # workers on this machine see this process's source folders (test helpers, a custom suite)
-        options["runtime_env"] = {"env_vars": {"PYTHONPATH": _driver_paths(), "OMP_NUM_THREADS": "1"}}
+    # workers on this machine see this process's source folders (test helpers, a custom suite)
+    paths = _driver_paths() if address == "local" else []
     started_here = False
     if not ray.is_initialized():
         if address == "local":
-            ray.init(num_cpus=max(1, workers), include_dashboard=False, log_to_driver=False)
+            ray.init(num_cpus=max(1, workers), include_dashboard=False, log_to_driver=False,
+                     runtime_env={"env_vars": {"PYTHONPATH": os.pathsep.join(paths), "OMP_NUM_THREADS": "1"}})
         else:
             # a remote cluster gets this checkout as its working dir; rldojo's dependencies must be installed there
             ray.init(address=address, runtime_env={
                 "working_dir": str(REPO_ROOT), "env_vars": {"OMP_NUM_THREADS": "1"},
                 "excludes": [".venv", ".git", "results", "**/__pycache__", "*.png", "*.pt", "*.zip"]})
         started_here = True
-    task = ray.remote(**options)(execute_run)
+    task = ray.remote(num_cpus=1)(execute_run_on_path)
     refs = {}
     try:
         for spec in specs:
-            refs[task.remote(spec)] = spec
-        for spec in specs[: max(1, workers)]:
+            refs[task.remote(spec, paths)] = spec
+        # Ray does not say which tasks run; roughly, they start in submission order as others finish
+        started = min(len(specs), max(1, workers))
+        for spec in specs[:started]:
             on_start(spec)
         while refs:
             done, _ = ray.wait(list(refs), num_returns=1, timeout=0.5)
@@ -558,6 +586,9 @@ def _run_ray(specs: list[RunSpec], address: str, workers: int, on_start: Callabl
                 except Exception as error:  # the task's worker died, or Ray could not run it
                     record = failed_record(spec, f"Ray task failed: {error!r}")
                 on_result(record)
+                if started < len(specs):
+                    on_start(specs[started])
+                    started += 1
     finally:
         for ref in refs:  # interrupted: cancel what is left; none of it is recorded
             try:
@@ -599,7 +630,7 @@ class _Progress:
             self.bar = tqdm(total=total, unit="run", dynamic_ncols=True, file=sys.stderr, smoothing=0.1)
 
     def _show(self):
-        if self.bar is not None:
+        if self.bar is not None and self.running:  # between two runs, keep the last name up
             names = self.running[:1] + ([f"+{len(self.running) - 1}"] if len(self.running) > 1 else [])
             self.bar.set_postfix_str(" ".join(names), refresh=True)
 
@@ -661,7 +692,8 @@ def run_suite(entries, suite: str = "quick", seeds: int | Iterable[int] | None =
         log(f"{suite} suite: {len(specs)} runs planned ({len({s.label for s in specs})} entries, {seed_count} seeds, "
             f"{steps:,} env steps); {len(specs) - len(todo)} already in {results.path}, {len(todo)} to run"
             + ("" if not todo else f" on Ray ({ray_address})" if ray_address else
-               " in this process" if workers == 0 else f" with {min(workers, len(todo))} worker processes"))
+               " in this process" if workers == 0 else
+               f" with {min(workers, len(todo))} worker process{'es' if min(workers, len(todo)) > 1 else ''}"))
         bar = _Progress(len(todo), progress)
 
         def on_result(record: dict) -> None:
@@ -693,8 +725,11 @@ def run_suite(entries, suite: str = "quick", seeds: int | Iterable[int] | None =
         if summarize:
             from benchmarks.summarize import summarize as write_summary
 
-            summary = write_summary(out)
-            log(f"summary: {summary}")
+            try:
+                log(f"summary: {write_summary(out)}")
+            except KeyboardInterrupt:
+                interrupted = True
+                log(f"summary interrupted; every run is recorded: python -m benchmarks.summarize {out} makes it")
     return SuiteReport(planned=len(specs), skipped=len(specs) - len(todo), finished=finished, failed=failed,
                        interrupted=interrupted, results=results.path)
 
@@ -703,6 +738,34 @@ def load_entries(path: str) -> list:
     """Entries named by "module:name": a list of Entry, or a function that returns one."""
     found = _import_path(path)
     return list(found() if callable(found) else found)
+
+
+def estimate_cpu(specs: list[RunSpec], results_dir: str | os.PathLike) -> dict[str, float]:
+    """CPU seconds each run should take, scaled from the ok runs of the same entry and agent in another folder.
+
+    Training CPU is taken to grow with the budget, evaluation CPU to stay (same eval points):
+    ``train * budget / steps + eval``, with a measured run's CPU split in the ratio of its
+    training and evaluation wall times. Runs with no measured counterpart are left out.
+    """
+    from benchmarks.summarize import read_results
+
+    measured: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for record in read_results(results_dir):
+        if record.get("status") != "ok" or not record.get("env_steps"):
+            continue
+        wall, evaluation = record.get("wall_time") or 0.0, record.get("eval_time") or 0.0
+        cpu = record.get("cpu_time") or (wall + evaluation)
+        train_share = wall / (wall + evaluation) if wall + evaluation > 0 else 1.0
+        measured.setdefault((record["label"], record["agent"]), []).append(
+            (cpu * train_share / record["env_steps"], cpu * (1 - train_share)))
+    costs = {}
+    for spec in specs:
+        samples = measured.get((spec.label, spec.agent))
+        if samples:
+            per_step = sum(p for p, _ in samples) / len(samples)
+            fixed = sum(f for _, f in samples) / len(samples)
+            costs[spec.key] = per_step * spec.budget + fixed
+    return costs
 
 
 def _split(text: str | None) -> list[str] | None:
@@ -726,6 +789,8 @@ def main(argv: list[str] | None = None) -> int:
                              "benchmarks/entries/")
     parser.add_argument("--retry-failed", action="store_true", help="run again the runs recorded as failed")
     parser.add_argument("--dry-run", action="store_true", help="list the planned runs and stop")
+    parser.add_argument("--estimate-from", metavar="DIR", default=None,
+                        help="with --dry-run: estimate each run's CPU time from the runs in DIR/results.jsonl")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     if args.seeds is not None and args.seeds < 1:
@@ -742,9 +807,18 @@ def main(argv: list[str] | None = None) -> int:
         entries = all_entries() if args.entries is None else load_entries(args.entries)
         if args.dry_run:
             specs = plan_runs(entries, args.suite, seeds, _split(args.envs), _split(args.agents))
+            costs = estimate_cpu(specs, args.estimate_from) if args.estimate_from else {}
             for spec in specs:
-                print(f"{spec.key}  {spec.name}  budget={spec.budget:,}")
+                cost = costs.get(spec.key)
+                print(f"{spec.key}  {spec.name}  budget={spec.budget:,}"
+                      + ("" if not args.estimate_from else "  cpu=?" if cost is None else f"  cpu~{cost:,.1f}s"))
             print(f"{args.suite} suite: {len(specs)} runs, {sum(s.budget for s in specs):,} env steps")
+            if args.estimate_from:
+                known = [costs[s.key] for s in specs if s.key in costs]
+                total = sum(known)
+                print(f"estimated from {args.estimate_from}: {total:,.0f} CPU seconds for {len(known)} of "
+                      f"{len(specs)} runs, about {total / max(1, args.workers) / 60:,.1f} minutes on "
+                      f"{max(1, args.workers)} idle cores")
             return 0
         report = run_suite(entries, args.suite, seeds, out, args.workers, args.ray, envs=_split(args.envs),
                            agents=_split(args.agents), progress=not args.no_progress, retry_failed=args.retry_failed)

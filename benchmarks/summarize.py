@@ -106,11 +106,14 @@ def _mean(values) -> float | None:
 
 
 def fmt(value: float | None) -> str:
-    """Numbers for tables: three decimals below 10, one below 1000, thousands separated above."""
+    """Numbers for tables: three significant digits below 0.01, three decimals below 10, one below 1000,
+    thousands separated above."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if abs(value) >= 1000:
         return f"{value:,.0f}"
+    if 0 < abs(value) < 0.01:
+        return f"{value:.3g}"  # a small regret or exploitability keeps its digits
     if abs(value) >= 10:
         return f"{value:.1f}"
     return f"{value:.3f}"
@@ -222,8 +225,11 @@ def entry_table(label: str, records: list[dict]) -> tuple[str, list[dict]]:
                     fmt_ratio(_ratio(row["mean"], reference["mean"])) if compare else "—",
                     fmt_ratio(_ratio(row["steps_per_second"], reference["steps_per_second"])) if compare else "—"])
         lines.append("| " + " | ".join(cells) + " |")
+    common, special = env_kwargs_split(records)
     parts = [f"## {label}", "",
-             f"`{first['env_id']}` with `{json.dumps(first.get('env_kwargs') or {}, sort_keys=True)}`; "
+             f"`{first['env_id']}` with `{json.dumps(common, sort_keys=True)}`"
+             + "".join(f", {agent} adds `{json.dumps(extra, sort_keys=True)}`" for agent, extra in special.items())
+             + "; "
              f"headline `{headline}` ({'higher' if higher else 'lower'} is better)"
              + (f", solved at {first['solved_at']:g}" if first.get("solved_at") is not None else "") + ".", "",
              *lines, ""]
@@ -231,6 +237,18 @@ def entry_table(label: str, records: list[dict]) -> tuple[str, list[dict]]:
         parts += [f"Ratios: each hand-written agent ÷ {reference['agent']}, the best SB3 agent here on `{headline}`"
                   + ("" if higher else " (lower is better, so below 1× is better)") + ".", ""]
     return "\n".join(parts), rows
+
+
+def env_kwargs_split(records: list[dict]) -> tuple[dict, dict[str, dict]]:
+    """The env kwargs every run of an entry shares, and what each agent's runs add or change."""
+    kwargs = [(r["agent"], r.get("env_kwargs") or {}) for r in records]
+    common = {k: v for k, v in kwargs[0][1].items() if all(k in kw and kw[k] == v for _, kw in kwargs)}
+    special: dict[str, dict] = {}
+    for agent, kw in kwargs:
+        extra = {k: v for k, v in kw.items() if k not in common}
+        if extra:
+            special.setdefault(agent, extra)
+    return common, dict(sorted(special.items()))
 
 
 def failed_table(failed: list[dict]) -> str:
@@ -326,12 +344,14 @@ def summary_markdown(records: list[dict], curves_dir: Path | None = None, plots:
     ok = [r for r in runs if r.get("status") == "ok"]
     failed = [r for r in runs if r.get("status") != "ok"]
     suites = sorted({r.get("suite") for r in runs if r.get("suite")})
+    cpu = sum(r.get("cpu_time") or 0.0 for r in runs)
     parts = ["# Benchmark results", "",
              f"{len(runs)} runs ({len(ok)} ok, {len(failed)} failed) of the {', '.join(suites) or '?'} suite"
              f"{_span(runs)}. Each row is one agent: the headline metric's mean over seeds with a 95% bootstrap "
              "confidence interval, the env steps at which the learning curve first reached the solved level "
              "(mean over the seeds that reached it), training wall time and env steps per second (evaluation "
-             "excluded), and each hand-written agent's ratio to the best SB3 agent.", ""]
+             "excluded), and each hand-written agent's ratio to the best SB3 agent."
+             + (f" The runs took {cpu:,.0f} CPU seconds in all." if cpu else ""), ""]
     by_label: dict[str, list[dict]] = defaultdict(list)
     for record in ok:
         by_label[record["label"]].append(record)

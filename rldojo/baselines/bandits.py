@@ -15,8 +15,8 @@ Barto's 10-armed testbed (2,000 problems x 1,000 steps) takes seconds::
 
     agent = bandits.UCB("Bandit-v0", seed=0, c=2.0).learn(1000)
 
-On ``Bandit-v0`` an agent learns online: when a reset brings a new problem
-(``info["new_problem"]``) it forgets what it knew. ``predict(deterministic=True)`` is
+On ``Bandit-v0`` an agent learns online: when a reset brings another problem than
+the one it learned about (``info["problem_id"]`` changes) it forgets what it knew. ``predict(deterministic=True)`` is
 the arm it believes best; ``deterministic=False`` is the arm its strategy would pull
 next (an exploring choice), without learning from it.
 """
@@ -39,8 +39,8 @@ def argmax_random_ties(values: np.ndarray, rng: np.random.Generator) -> np.ndarr
     """The argmax of each row, ties broken uniformly at random (not always the first arm)."""
     is_best = values == values.max(axis=1, keepdims=True)
     choice = is_best.argmax(axis=1)
-    tied = np.flatnonzero(np.count_nonzero(is_best, axis=1) > 1)
-    if tied.size:  # random numbers only where needed: ties are rare once every arm has been tried
+    if np.count_nonzero(is_best) > len(values):  # some row has a tie (rare once every arm is tried)
+        tied = np.flatnonzero(is_best.sum(axis=1) > 1)
         choice[tied] = np.argmax(is_best[tied] * rng.random((tied.size, values.shape[1])), axis=1)
     return choice
 
@@ -143,10 +143,8 @@ class UCBRule(ActionValueRule):
     """
 
     def choose(self, rng: np.random.Generator) -> np.ndarray:
-        untried = self.counts == 0
-        with np.errstate(divide="ignore", invalid="ignore"):
-            bonus = self.config.c * np.sqrt(np.log(self.t + 1) / self.counts)
-        upper = np.where(untried, np.inf, self.estimates + bonus)
+        bonus = self.config.c * np.sqrt(np.log(self.t + 1) / np.maximum(self.counts, 1))
+        upper = np.where(self.counts == 0, np.inf, self.estimates + bonus)  # untried arms first
         return argmax_random_ties(upper, rng)
 
 
@@ -248,7 +246,7 @@ class BanditAgent(Agent):
     """What the four bandit agents share: run the rule on one problem, online.
 
     The observation is ignored (a bandit has one state); the action space must be
-    ``Discrete(k)``. When a reset reports ``info["new_problem"]`` the rule forgets.
+    ``Discrete(k)``. When a reset brings another problem (``info["problem_id"]``) the rule forgets.
     """
 
     rule_class: ClassVar[type[BanditRule]] = BanditRule
@@ -263,15 +261,26 @@ class BanditAgent(Agent):
             # both the same stream: Thompson's noise would then match the env's reward noise.
             self.rng = np.random.default_rng(np.random.SeedSequence(self.seed).spawn(1)[0])
         self.rule = self.rule_class(self.config, n_problems=1, k=self.k, arms=_bandit_arms(self.env))
+        self.problem_id: int | None = None  # the Bandit-v0 problem the rule has learned about
+
+    def _meet_problem(self, info: dict) -> None:
+        """Forget what was learned when a reset brings another problem than the one learned about."""
+        problem_id = info.get("problem_id")
+        if problem_id is None:  # not Bandit-v0: trust its new_problem flag, if any
+            if info.get("new_problem", False):
+                self.rule.reset()
+            return
+        if problem_id != self.problem_id:
+            self.rule.reset()
+            self.problem_id = int(problem_id)
 
     def _learn(self, total_timesteps: int, run: TrainingRun) -> None:
         env = self.env
         if isinstance(self.rule, EpsilonGreedyRule):
             run.epsilon = self.config.epsilon  # for the episode log
         _, info = self.reset_env()
+        self._meet_problem(info)
         while True:
-            if info.get("new_problem", False):
-                self.rule.reset()
             arm = self.rule.choose(self.rng)
             _, reward, terminated, truncated, info = env.step(int(arm[0]))
             # --- the algorithm: learn from this one pull
@@ -280,8 +289,7 @@ class BanditAgent(Agent):
                 break
             if terminated or truncated:
                 _, info = env.reset()
-            else:
-                info = {}
+                self._meet_problem(info)
 
     def _predict(self, obs: np.ndarray, deterministic: bool, masks: np.ndarray | None) -> np.ndarray:
         n = len(obs)
@@ -291,10 +299,11 @@ class BanditAgent(Agent):
         return np.array([int(self.rule.choose(self.rng)[0]) for _ in range(n)], dtype=np.int64)
 
     def _state_dict(self) -> dict:
-        return {"rule": self.rule.state()}
+        return {"rule": self.rule.state(), "problem_id": self.problem_id}
 
     def _load_state_dict(self, state: dict) -> None:
         self.rule.load_state(state["rule"])
+        self.problem_id = state["problem_id"]
 
     @property
     def estimates(self) -> np.ndarray:

@@ -40,6 +40,7 @@ from __future__ import annotations
 import collections
 import copy
 import dataclasses
+import hashlib
 
 import numpy as np
 import torch
@@ -189,6 +190,7 @@ class NumpyMLPQFunction:
         self.v = np.zeros_like(self.theta)
         self._tmp = np.zeros_like(self.theta)
         self.t = 0
+        self._row_cache = np.arange(0)
         self.huber = loss == "huber"
         self.max_grad_norm = max_grad_norm
 
@@ -228,25 +230,26 @@ class NumpyMLPQFunction:
         x = x.astype(np.float32, copy=False)
         inputs: list[np.ndarray] = []
         q = self._forward(self.layers, x, keep=inputs)
-        rows = np.arange(len(x))
-        error = q[rows, actions] - targets
         n = len(x)
-        # d loss / d Q(s, a): only the taken action's output gets a gradient
-        d_out = np.zeros_like(q)
+        rows = self._rows(n)
+        error = q[rows, actions] - targets
+        # d loss / d Q(s, a): only the taken action's output gets a gradient (q is reused for it)
+        d_out = q
+        d_out.fill(0.0)
         if self.huber:
-            d_out[rows, actions] = np.clip(error, -1.0, 1.0) / n
             abs_err = np.abs(error)
-            loss = float(np.mean(np.where(abs_err < 1.0, 0.5 * error * error, abs_err - 0.5)))
+            loss = float(np.where(abs_err < 1.0, 0.5 * error * error, abs_err - 0.5).sum()) / n
+            d_out[rows, actions] = np.clip(error, -1.0, 1.0) / n
         else:
-            d_out[rows, actions] = 2.0 * error / n
-            loss = float(np.mean(error * error))
+            loss = float(error @ error) / n
+            d_out[rows, actions] = (2.0 / n) * error
         # backprop through Linear-ReLU-...-Linear, writing straight into the flat gradient
         delta = d_out
         for i in range(len(self.layers) - 1, -1, -1):
             w, _ = self.layers[i]
             gw, gb = self.grads[i]
             np.matmul(inputs[i].T, delta, out=gw)
-            np.sum(delta, axis=0, out=gb)
+            delta.sum(axis=0, out=gb)
             if i > 0:
                 delta = delta @ w.T
                 delta *= inputs[i] > 0  # ReLU's derivative (inputs[i] is the previous ReLU's output)
@@ -256,6 +259,11 @@ class NumpyMLPQFunction:
                 self.grad *= self.max_grad_norm / (norm + 1e-6)
         self._adam_step()
         return loss
+
+    def _rows(self, n: int) -> np.ndarray:
+        if len(self._row_cache) != n:
+            self._row_cache = np.arange(n)
+        return self._row_cache
 
     def _adam_step(self) -> None:
         """torch.optim.Adam's update (no weight decay, no amsgrad) on the flat vector."""
@@ -588,8 +596,23 @@ class DQN(Agent):
         return q[0] if single else q
 
     def _state_dict(self) -> dict:
-        return {**self.q.state_dict(), "epsilon": float(self.epsilon)}
+        weights = self.q.state_dict()
+        return {**weights, "checksum": _checksum(weights), "epsilon": float(self.epsilon)}
 
     def _load_state_dict(self, state: dict) -> None:
-        self.q.load_state_dict(state)
+        weights = {"q_network": state["q_network"], "target_network": state["target_network"]}
+        # torch.load does not check the bytes of tensor data: a damaged file would load as other weights
+        if _checksum(weights) != state["checksum"]:
+            raise ValueError("the network weights do not match their checksum: the file is corrupted")
+        self.q.load_state_dict(weights)
         self.epsilon = float(state["epsilon"])
+
+
+def _checksum(weights: dict) -> str:
+    """SHA-256 of every tensor's name, shape and bytes, in a fixed order."""
+    digest = hashlib.sha256()
+    for group in sorted(weights):
+        for name, tensor in sorted(weights[group].items()):
+            digest.update(f"{group}.{name}{tuple(tensor.shape)}".encode())
+            digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    return digest.hexdigest()

@@ -425,8 +425,10 @@ class VectorEnvs:
             run.episode_return, run.episode_length = self.episode_return[i], self.episode_length[i]
             ended = i in finals
             keep_going = run.step(float(step.rewards[i]), bool(step.terminated[i]) and ended,
-                                  bool(step.truncated[i]) and ended, finals.get(i, {})) and keep_going
+                                  bool(step.truncated[i]) and ended, finals.get(i, {}))
             self.episode_return[i], self.episode_length[i] = run.episode_return, run.episode_length
+            if not keep_going:  # the budget is spent: count no further steps
+                break
         return keep_going
 
 

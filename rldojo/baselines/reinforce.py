@@ -93,8 +93,13 @@ class Reinforce(Agent):
             logits = self._masked_logits(obs, masks)
         if deterministic:
             return logits.argmax(dim=1).numpy()
-        probs = torch.softmax(logits, dim=1).double().numpy()
-        return np.array([self.rng.choice(self.n_actions, p=p / p.sum()) for p in probs])
+        cumulative = torch.softmax(logits.double(), dim=1).cumsum(dim=1).numpy()
+        draws = self.rng.random(len(cumulative))[:, None] * cumulative[:, -1:]
+        actions = np.minimum((cumulative < draws).sum(axis=1), self.n_actions - 1)
+        if masks is not None:  # rounding must never land on a masked action
+            illegal = ~masks[np.arange(len(actions)), actions]
+            actions[illegal] = logits[illegal].argmax(dim=1).numpy()
+        return actions
 
     # -- learning -------------------------------------------------------------------------
 

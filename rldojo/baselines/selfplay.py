@@ -29,9 +29,14 @@ The features of a stone move are: the 3x3 pattern around the point from the move
 (each neighbour empty, own, opponent or off the board: 4^8 patterns), the point's place up
 to the board's symmetries, stones captured, liberties of the chain after the move, stones
 rescued from atari, opponent chains put in atari, whether it fills its own eye, and the
-distance to the opponent's last move. The pass has its own features: whether the
-opponent has just passed (then passing ends the game) crossed with the current
-Tromp-Taylor score from the mover's side, so the learners find out when passing wins.
+distance to the opponent's last move, and whose sphere of influence the point lies in
+(a sum of 1 / (1 + distance) over nearby stones, five levels) crossed with those liberties. The pass has its own features: the current
+Tromp-Taylor score from the mover's side crossed with how full the board is. A pass
+right after the opponent's pass ends the game, so its value is not learned but read
+from the rules: the final score it would give. Otherwise a learner passes only when
+all its stone moves are bad by simple rules (filling its own eye, or self-atari that
+captures nothing): passing early is never right under area scoring, and without this
+the learners wasted their first thousands of games learning that.
 Each learner (black, white) has its own weights.
 """
 
@@ -55,8 +60,9 @@ N_RESCUE = 3
 N_ATARI = 3
 N_EYE = 1
 N_DISTANCE = 4
-N_PASS = 2 * 7
+N_PASS = 2 * 7 * 4
 N_BIAS = 2
+N_INFLUENCE = 5 * 4
 
 
 class GoFeatures:
@@ -95,15 +101,23 @@ class GoFeatures:
         self.o_distance = offset; offset += N_DISTANCE
         self.o_pass = offset; offset += N_PASS
         self.o_bias = offset; offset += N_BIAS
+        self.o_influence = offset; offset += N_INFLUENCE
         self.size_total = offset
         self.place = [self.o_place + k for k in classes]
         self.rc = [divmod(p, size) for p in range(n)]
+        # Influence kernel: a stone counts 1 / (1 + distance) on points up to 3 steps away.
+        rr, cc = np.divmod(np.arange(n), size)
+        distance = np.abs(rr[:, None] - rr[None, :]) + np.abs(cc[:, None] - cc[None, :])
+        self.kernel = np.where(distance <= 3, 1.0 / (1.0 + distance), 0.0)
 
-    def of_move(self, board: GoBoard, point: int, last_rc: tuple[int, int] | None, score_bucket: int) -> list[int]:
+    def of_move(self, board: GoBoard, point: int, last_rc: tuple[int, int] | None, score_bucket: int,
+                influence: list[int] | None = None) -> list[int]:
         """The indices of the features that are on for the side to move playing ``point``."""
         if point == self.pass_action:
             opponent_passed = 1 if board.consecutive_passes else 0
-            return [self.o_pass + opponent_passed * 7 + score_bucket, self.o_bias + 1]
+            # How full the board is (4 stages), so that passing early and late differ.
+            stage = min(3, 4 * board.num_stones // board.num_points)
+            return [self.o_pass + (opponent_passed * 7 + score_bucket) * 4 + stage, self.o_bias + 1]
         color = board.to_play
         stones = board._board
         code = 0
@@ -147,6 +161,9 @@ class GoFeatures:
         ]
         if eye:
             features.append(self.o_eye)
+        if influence is not None:
+            # Whose sphere the point is in (5 levels) crossed with the new chain's liberties.
+            features.append(self.o_influence + influence[point] * 4 + (min(liberties, 4) - 1 if liberties else 0))
         if last_rc is not None:
             r, c = self.rc[point]
             d = abs(r - last_rc[0]) + abs(c - last_rc[1])
@@ -155,8 +172,27 @@ class GoFeatures:
             features.append(self.o_distance + 3)
         return features
 
-    def context(self, board: GoBoard) -> tuple[tuple[int, int] | None, int]:
-        """What the move features share in one position: the last move's (row, col) and the score bucket."""
+    def last_calm_count(self, scored) -> int:
+        """How many of the scored stone moves capture, or neither fill an own eye nor self-atari."""
+        calm = 0
+        no_capture, one_liberty, eye = self.o_capture, self.o_liberties, self.o_eye
+        for f, _ in scored:
+            if f is None:
+                continue
+            if f[3] != no_capture or (f[4] != one_liberty and eye not in f):
+                calm += 1
+        return calm
+
+    def influence(self, board: GoBoard) -> list[int]:
+        """Each point's influence bucket from the side to move: 0 the opponent's sphere ... 4 its own."""
+        grid = board._flat
+        me = board.to_play
+        signed = (grid == me).astype(np.float64) - (grid == 3 - me).astype(np.float64)
+        values = self.kernel @ signed
+        return np.digitize(values, (-1.0, -0.3, 0.3, 1.0)).tolist()
+
+    def context(self, board: GoBoard):
+        """What the move features share in one position: the last move's (row, col), the score bucket, the influence."""
         last = board.last_move
         last_rc = self.rc[last] if last is not None and last < self.pass_action else None
         score = board.score()
@@ -169,7 +205,7 @@ class GoFeatures:
             bucket = 0 if score <= -10 else 1 if score < -3 else 2
         else:
             bucket = 4 if score <= 3 else 5 if score <= 10 else 6
-        return last_rc, bucket
+        return last_rc, bucket, self.influence(board)
 
 
 class SelfPlaySarsa(Agent):
@@ -189,6 +225,7 @@ class SelfPlaySarsa(Agent):
         epsilon_start: float = 0.3  # exploration at the start of training
         epsilon_end: float = 0.05  # exploration after the decay
         exploration_fraction: float = 0.6  # fraction of the budget over which epsilon decays linearly
+        score_weight: float = 0.5  # final reward = (1 - w) * (+1/-1/0 result) + w * (score margin / N*N)
 
     def _setup(self) -> None:
         base = self.env.unwrapped
@@ -203,32 +240,56 @@ class SelfPlaySarsa(Agent):
 
     # ------------------------------------------------------------------ acting
 
-    def _scores(self, board: GoBoard, actions: list[int], color: int) -> tuple[list[list[int]], list[float]]:
-        """Features and Q values of ``actions`` for ``color`` (the side to move)."""
-        last_rc, bucket = self.features.context(board)
-        w = self.weights[color]
-        feats = [self.features.of_move(board, a, last_rc, bucket) for a in actions]
-        return feats, [float(w[f].sum()) for f in feats]
+    def _final_value(self, board: GoBoard, color: int) -> float:
+        """The exact return of ending the game now, for ``color``: what the rules say, not a guess."""
+        margin = board.score() / board.num_points
+        if color == WHITE:
+            margin = -margin
+        result = 0.0 if margin == 0 else (1.0 if margin > 0 else -1.0)
+        w = self.config.score_weight
+        return (1 - w) * result + w * margin
+
+    def _q(self, board: GoBoard, action: int, color: int, context) -> tuple[list[int] | None, float]:
+        """(features, Q) of one move. A pass after the opponent's pass ends the game, so its
+        value is known exactly from the score (features None: nothing to learn)."""
+        if action == self.features.pass_action and board.consecutive_passes == 1:
+            return None, self._final_value(board, color)
+        f = self.features.of_move(board, action, *context)
+        return f, float(self.weights[color][f].sum())
 
     def _choose(self, board: GoBoard, mask: np.ndarray, epsilon: float, rng: np.random.Generator):
-        """Epsilon-greedy over the legal moves only; returns (action, its features, its Q)."""
+        """Epsilon-greedy over the legal moves only; returns (action, its features, its Q).
+
+        The pass is among the choices only when it ends the game (the opponent has just
+        passed; its value is then exact) or when every stone move would fill one's own
+        eye or put one's own chain in atari without capturing.
+        """
         actions = mask.nonzero()[0].tolist()
         color = board.to_play
+        context = self.features.context(board)
+        pass_action = self.features.pass_action
+        scored = {}
+        if actions[-1] == pass_action and len(actions) > 1 and board.consecutive_passes == 0:
+            for a in actions[:-1]:
+                scored[a] = self._q(board, a, color, context)
+            if self.features.last_calm_count(scored.values()):
+                actions = actions[:-1]
         if epsilon > 0 and rng.random() < epsilon:
             a = actions[int(rng.integers(len(actions)))]
-            last_rc, bucket = self.features.context(board)
-            f = self.features.of_move(board, a, last_rc, bucket)
-            return a, f, float(self.weights[color][f].sum())
-        feats, q = self._scores(board, actions, color)
+            return (a, *(scored.get(a) or self._q(board, a, color, context)))
+        values = [scored.get(a) or self._q(board, a, color, context) for a in actions]
+        q = [v for _, v in values]
         best = max(q)
         ties = [i for i, v in enumerate(q) if v >= best - 1e-12]
         i = ties[int(rng.integers(len(ties)))] if len(ties) > 1 else ties[0]
-        return actions[i], feats[i], q[i]
+        return actions[i], values[i][0], q[i]
 
     # ------------------------------------------------------------------ learning
 
-    def _update(self, color: int, features: list[int], q: float, target: float) -> None:
+    def _update(self, color: int, features: list[int] | None, q: float, target: float) -> None:
         """The SARSA step for one learner on the features of its (s, a)."""
+        if features is None:
+            return  # a game-ending pass: its value is exact
         step = self._alpha / len(features)
         self.weights[color][features] += step * (target - q)
 
@@ -252,10 +313,15 @@ class SelfPlaySarsa(Agent):
                 _, reward, termination, truncation, info = env.last(observe=False)
                 if termination or truncation:
                     # The game is over: each learner's last move is judged by the result.
+                    margin = env.board.score() / env.board.num_points  # black's side, komi included
                     for c, name in ((BLACK, "black"), (WHITE, "white")):
                         if c in pending:
                             f, q = pending.pop(c)
-                            self._update(c, f, q, float(env.rewards[name]))
+                            side = margin if c == BLACK else -margin
+                            if "illegal_action" in env.infos[name]:
+                                side = 0.0
+                            target = (1 - cfg.score_weight) * float(env.rewards[name]) + cfg.score_weight * side
+                            self._update(c, f, q, target)
                     break
                 fraction = min(1.0, (run.steps_done - start) / decay_steps)
                 self.epsilon = cfg.epsilon_start + fraction * (cfg.epsilon_end - cfg.epsilon_start)

@@ -132,7 +132,8 @@ def test_same_seed_same_rewards(kwargs):
 def test_step_returns_python_types_regret_and_optimal_arm():
     env = BanditEnv(k=4, horizon=3)
     obs, info = env.reset(seed=0, options={"values": [0.5, 2.0, -1.0, 0.0]})
-    assert obs.shape == (1,) and obs.dtype == np.float32 and info == {"optimal_arm": 1, "new_problem": True}
+    assert obs.shape == (1,) and obs.dtype == np.float32
+    assert info["optimal_arm"] == 1 and info["new_problem"] is True and isinstance(info["problem_id"], int)
     obs2, reward, terminated, truncated, info = env.step(2)
     assert obs2 is not obs and type(reward) is float and type(terminated) is bool and type(truncated) is bool
     assert info["optimal_arm"] == 1 and info["regret"] == pytest.approx(3.0)
@@ -160,6 +161,7 @@ def test_new_problem_each_reset_unless_problem_seed_fixes_it():
     values = fixed.values
     _, info = fixed.reset(seed=2)
     assert not info["new_problem"] and np.array_equal(values, fixed.values)
+    assert info["problem_id"] == BanditEnv(problem_seed=3).reset()[1]["problem_id"] != second["problem_id"]
     assert np.array_equal(BanditEnv(problem_seed=3).reset()[1]["optimal_arm"], values.argmax())
 
 

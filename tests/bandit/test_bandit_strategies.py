@@ -119,6 +119,11 @@ def test_save_and_load_keep_what_was_learned(name, tmp_path):
     np.testing.assert_array_equal(loaded.predict(obs)[0], agent.predict(obs)[0])
     with pytest.raises(ValueError, match="action_space"):
         type(agent).load(path, env=gym.make("Bandit-v0", k=7))
+    # a fresh env of the same problem: learning goes on from where it stopped
+    assert loaded.learn(30).rule.t == 180
+    # another problem: it starts afresh
+    other = type(agent).load(path, env=gym.make("Bandit-v0", k=6, problem_seed=3, horizon=100))
+    assert other.learn(30).rule.t == 30
 
 
 def test_stochastic_predict_explores_without_learning():

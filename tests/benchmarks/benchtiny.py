@@ -6,6 +6,7 @@ processes and Ray's workers get this folder on their path from the test process.
 
 from __future__ import annotations
 
+import os
 import time
 
 import gymnasium as gym
@@ -20,22 +21,26 @@ class TinyQ:
     """Tabular Q-learning with the face the runner needs: learn(n, reset_num_timesteps), predict, num_timesteps.
 
     ``sleep`` (seconds, in the first learn call) keeps a run in flight long enough to be killed;
-    ``fail_after`` raises once that many steps are done, to make a failing run.
+    ``fail_after`` raises once that many steps are done, to make a failing run;
+    ``die`` ends the whole process in the first learn call, as a crash in C would.
     """
 
-    def __init__(self, env, seed=0, learning_rate=0.5, gamma=0.95, epsilon=0.3, sleep=0.0, fail_after=None):
+    def __init__(self, env, seed=0, learning_rate=0.5, gamma=0.95, epsilon=0.3, sleep=0.0, fail_after=None,
+                 die=False):
         self.env = env
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.q = np.ones((env.observation_space.n, env.action_space.n))  # optimism explores
         self.learning_rate, self.gamma, self.epsilon = learning_rate, gamma, epsilon
-        self.sleep, self.fail_after = sleep, fail_after
+        self.sleep, self.fail_after, self.die = sleep, fail_after, die
         self.num_timesteps = 0
         self.obs = None
 
     def learn(self, total_timesteps, reset_num_timesteps=True):
         if reset_num_timesteps:
             self.num_timesteps = 0
+        if self.die:
+            os._exit(3)
         if self.obs is None:
             time.sleep(self.sleep)
             self.obs, _ = self.env.reset(seed=self.seed)

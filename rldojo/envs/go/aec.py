@@ -77,6 +77,8 @@ class raw_env(AECEnv):
             raise ValueError(f"ko_rule must be one of {', '.join(map(repr, KO_RULES))}, got {ko_rule!r}")
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ValueError(f"render_mode must be one of {self.metadata['render_modes']} or None, got {render_mode!r}")
+        if not isinstance(board_size, (int, np.integer)) or isinstance(board_size, bool) or not 2 <= board_size <= 19:
+            raise ValueError(f"board_size must be an integer from 2 to 19, got {board_size!r}")
         self.board = GoBoard(board_size, komi=komi, ko_rule=ko_rule, max_moves=max_moves)
         self.board_size = self.board.size
         self.komi = self.board.komi

@@ -17,6 +17,25 @@ REWARDS = ("win", "score")
 NUM_PLANES = 5
 
 
+class LegalMoves(spaces.Discrete):
+    """``Discrete(N*N + 1)`` whose ``sample()`` draws among the legal moves of the env's board.
+
+    So random play (and the env checkers' random actions) stays legal under the default
+    ``illegal_action="raise"``. An explicit ``mask`` or ``probability`` is used as given.
+    """
+
+    def __init__(self, n: int, board: GoBoard | None = None, seed=None):
+        super().__init__(n, seed=seed)
+        self.board = board
+
+    def sample(self, mask=None, probability=None):
+        if mask is None and probability is None and self.board is not None:
+            mask = self.board.legal_mask()
+            if not mask.any():
+                mask[-1] = 1  # after the end only the pass
+        return super().sample(mask=mask, probability=probability)
+
+
 class GoEnv(gym.Env):
     """
     ## Description
@@ -29,6 +48,8 @@ class GoEnv(gym.Env):
     `Discrete(N*N + 1)`: the action `row * N + col` puts a stone on that point; the
     action `N*N` passes. Illegal moves are masked: `action_masks()` and
     `info["action_mask"]` (np.int8, one entry per action) give the legal moves.
+    `action_space.sample()` draws a legal move (the space is a `Discrete` subclass
+    that reads the board's mask).
 
     ## Observation Space
     `Box(0, 1, (5, N, N), float32)`, planes from the agent's side: 0 the agent's
@@ -86,7 +107,9 @@ class GoEnv(gym.Env):
             raise ValueError(f"ko_rule must be one of {', '.join(map(repr, KO_RULES))}, got {ko_rule!r}")
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ValueError(f"render_mode must be one of {self.metadata['render_modes']} or None, got {render_mode!r}")
-        # The board validates size, komi and max_moves with clear messages.
+        if not isinstance(board_size, (int, np.integer)) or isinstance(board_size, bool) or not 2 <= board_size <= 19:
+            raise ValueError(f"board_size must be an integer from 2 to 19, got {board_size!r}")
+        # The board validates komi and max_moves with clear messages.
         self.board = GoBoard(board_size, komi=komi, ko_rule=ko_rule, max_moves=max_moves)
         self.board_size = self.board.size
         self.komi = self.board.komi
@@ -100,7 +123,7 @@ class GoEnv(gym.Env):
             raise ValueError(f"opponent_kwargs must be a dict or None, got {opponent_kwargs!r}")
         self.opponent = make_opponent(opponent, self.board_size, self.komi, **(opponent_kwargs or {}))
         n = self.board_size
-        self.action_space = spaces.Discrete(n * n + 1)
+        self.action_space = LegalMoves(n * n + 1, self.board)
         self.observation_space = spaces.Box(0.0, 1.0, (NUM_PLANES, n, n), dtype=np.float32)
         self.color = BLACK
         self._renderer = None

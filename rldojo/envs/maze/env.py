@@ -11,7 +11,7 @@ from gymnasium import spaces
 
 from rldojo.envs import rendering
 from rldojo.envs.maze.generator import check_size, generate_maze
-from rldojo.envs.maze.layouts import LAYOUTS, Cell, parse_layout
+from rldojo.envs.maze.layouts import Cell, parse_layout
 from rldojo.envs.maze.rules import ACTION_NAMES, LOSE, PLAYING, WIN, Maze, check_slip_prob
 
 OBS_MODES = ("coords", "index", "onehot", "grid", "rgb", "local")
@@ -134,6 +134,10 @@ class MazeEnv(gym.Env):
                 raise ValueError(f"loops must be a fraction in [0, 1], got {loops!r}")
             self.loops = float(loops)
             width, height = self.size
+            if isinstance(start, tuple) and not (0 <= start[0] < width and 0 <= start[1] < height
+                                                 and start[0] % 2 == 0 and start[1] % 2 == 0):
+                raise ValueError(f"start {start} would be on a wall or outside a random {width}x{height} maze: "
+                                 "its free rooms are the cells with even col and row")
             self._maze: Maze | None = None  # made from np_random at the first reset
         else:
             walls, layout_start, exit_cell = parse_layout(layout)

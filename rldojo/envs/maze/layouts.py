@@ -58,7 +58,8 @@ def _rows_from_array(layout) -> list[str]:
     """A 2-D array of 0/1 (or of characters) as rows of characters."""
     array = np.asarray(layout)
     if array.dtype == object:
-        raise ValueError("layout rows have different lengths (a ragged layout): every row needs the same number of cells")
+        raise ValueError("layout rows have different lengths (a ragged layout): "
+                         "every row needs the same number of cells")
     if array.ndim != 2 or array.size == 0:
         raise ValueError(f"a layout array must be 2-D and non-empty, got shape {array.shape}")
     if array.dtype.kind in "biu":

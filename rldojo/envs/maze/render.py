@@ -91,8 +91,8 @@ class MazeRenderer:
             base = (tip[0] - dx * head, tip[1] - dy * head)
             px, py = -dy, dx  # perpendicular
             pygame.draw.line(surface, rendering.HIGHLIGHT, tail, base, max(1, s // 12))
-            pygame.draw.polygon(surface, rendering.HIGHLIGHT, [tip, (base[0] + px * half_width, base[1] + py * half_width),
-                                                               (base[0] - px * half_width, base[1] - py * half_width)])
+            wings = [(base[0] + side * px * half_width, base[1] + side * py * half_width) for side in (1, -1)]
+            pygame.draw.polygon(surface, rendering.HIGHLIGHT, [tip, *wings])
             tiles[f"arrow{action}"] = as_array(surface)
         return tiles
 

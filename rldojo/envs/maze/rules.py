@@ -19,7 +19,9 @@ LEFT, RIGHT, UP, DOWN = 0, 1, 2, 3
 ACTION_NAMES = ("left", "right", "up", "down")
 MOVES: dict[int, tuple[int, int]] = {LEFT: (-1, 0), RIGHT: (1, 0), UP: (0, -1), DOWN: (0, 1)}
 # Where a move can slip to: the two directions at right angles to it.
-PERPENDICULAR: dict[int, tuple[int, int]] = {LEFT: (UP, DOWN), RIGHT: (UP, DOWN), UP: (LEFT, RIGHT), DOWN: (LEFT, RIGHT)}
+PERPENDICULAR: dict[int, tuple[int, int]] = {
+    LEFT: (UP, DOWN), RIGHT: (UP, DOWN), UP: (LEFT, RIGHT), DOWN: (LEFT, RIGHT),
+}
 
 # The course's rewards.
 REWARD_EXIT = 10.0

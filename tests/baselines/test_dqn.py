@@ -1,0 +1,236 @@
+"""DQN, both forms: the numpy and torch backends agree, masks hold, checkpoints, and learned outcomes."""
+
+import copy
+
+import gymnasium as gym
+import numpy as np
+import pytest
+import torch
+
+from rldojo.baselines.core import Agent, Callback, make_agent
+from rldojo.baselines.dqn import DQN, NumpyMLPQFunction, QNetwork, TorchQFunction
+from rldojo.baselines.evaluation import evaluate
+
+SEED_MAZE = {"layout": "seed", "obs_mode": "onehot"}
+MAZE_DQN = {"learning_rate": 3e-3, "gamma": 0.95, "epsilon_decay": 0.98}
+STANDARD = {**MAZE_DQN, "learning_starts": 200, "target_update_interval": 200, "batch_size": 32}
+
+
+class StopWhenWonAll(Callback):
+    """The course's convergence check: every ``every`` episodes, a greedy episode from every cell."""
+
+    def __init__(self, eval_env, every=5, max_episodes=400):
+        self.eval_env, self.every, self.max_episodes = eval_env, every, max_episodes
+        self.won_at = None
+
+    def on_episode_end(self, episode):
+        n = episode["episode"] + 1
+        if self.won_at is None and n % self.every == 0 and self.eval_env.unwrapped.check_win_all(self.agent)[0]:
+            self.won_at = n
+
+    def on_step(self):
+        return self.won_at is None and len(self.agent.episodes.rows) < self.max_episodes
+
+
+def train_on_seed_maze(seed=0, max_episodes=400, env_kwargs=SEED_MAZE, **kw):
+    agent = DQN(gym.make("Maze-v0", start="random", **env_kwargs), seed=seed, **kw)
+    check = StopWhenWonAll(gym.make("Maze-v0", **env_kwargs), max_episodes=max_episodes)
+    agent.learn(200_000, callback=check)
+    return agent, check
+
+
+# ----------------------------------------------------------------------------- construction
+
+
+def test_the_name_is_registered_and_the_course_network_is_linear_relu_linear_relu_linear():
+    agent = make_agent("dqn", gym.make("CartPole-v1"), form="course")
+    assert isinstance(agent, DQN)
+    net = agent.q.template if isinstance(agent.q, NumpyMLPQFunction) else agent.q.net
+    kinds = [type(m).__name__ for m in net.head]
+    assert kinds == ["Linear", "ReLU", "Linear", "ReLU", "Linear"]
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"form": "replay"}, "form must be one of"),
+    ({"backend": "jax"}, "backend must be one of"),
+    ({"loss": "l1"}, "loss must be one of"),
+    ({"form": "course", "n_step": 3}, "n_step > 1 needs the replay buffer"),
+    ({"dueling": True, "backend": "numpy"}, "backend='numpy' runs the plain MLP only"),
+    ({"tau": 0.0}, "tau must be in"),
+])
+def test_bad_hyperparameters_are_refused(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        DQN(gym.make("CartPole-v1"), **kwargs)
+
+
+def test_continuous_actions_are_refused():
+    with pytest.raises(ValueError, match="Discrete action space"):
+        DQN(gym.make("Pendulum-v1"))
+
+
+@pytest.mark.parametrize("loss", ["mse", "huber"])
+def test_numpy_backend_computes_the_same_update_as_torch(loss):
+    torch.manual_seed(0)
+    net = QNetwork(gym.spaces.Box(-1, 1, (4,)), 3, (16, 16))
+    torch_q = TorchQFunction(copy.deepcopy(net), 1e-2, loss, 0.5, with_target=True)
+    numpy_q = NumpyMLPQFunction(copy.deepcopy(net), 1e-2, loss, 0.5, with_target=True)
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        x = rng.normal(size=(32, 4)).astype(np.float32)
+        actions = rng.integers(0, 3, 32)
+        targets = (3 * rng.normal(size=32)).astype(np.float32)
+        assert float(torch_q.fit(x, actions, targets)) == pytest.approx(numpy_q.fit(x, actions, targets), rel=1e-4)
+    x = rng.normal(size=(10, 4)).astype(np.float32)
+    np.testing.assert_allclose(numpy_q.q_values(x), torch_q.q_values(x), atol=1e-5)
+    numpy_q.sync_target(1.0)
+    np.testing.assert_allclose(numpy_q.q_values(x, target=True), numpy_q.q_values(x), atol=0)
+
+
+# ----------------------------------------------------------------------------- learning on the seed maze
+
+
+def test_course_form_wins_from_every_cell_of_the_seed_maze():
+    agent, check = train_on_seed_maze(seed=0, form="course", **MAZE_DQN)
+    assert agent.buffer is None  # the course's form keeps no replay
+    assert check.won_at is not None
+
+
+def test_standard_form_wins_from_every_cell_and_takes_bfs_shortest_paths():
+    agent, check = train_on_seed_maze(seed=0, form="standard", **STANDARD)
+    assert check.won_at is not None
+    env = gym.make("Maze-v0", **SEED_MAZE)
+    moves = env.unwrapped.best_moves(agent)
+    assert (moves[(0, 0)], moves[(1, 2)], moves[(3, 2)]) == (3, 1, 3)  # the course's three checks
+
+
+@pytest.mark.parametrize("variant", [{"dueling": True}, {"n_step": 3}], ids=["dueling", "n_step"])
+def test_dueling_and_n_step_variants_learn_the_seed_maze(variant):
+    agent, check = train_on_seed_maze(seed=0, form="standard", **STANDARD, **variant)
+    assert check.won_at is not None
+
+
+def test_torch_backend_learns_the_seed_maze_too():
+    agent, check = train_on_seed_maze(seed=0, form="standard", backend="torch", **STANDARD)
+    assert agent.backend == "torch"
+    assert check.won_at is not None
+
+
+# ----------------------------------------------------------------------------- CartPole
+
+
+def test_standard_dqn_balances_cartpole():
+    env = gym.make("CartPole-v1")
+    agent = DQN(env, seed=0, form="standard", hidden_sizes=(256, 256), learning_rate=2.3e-3, batch_size=64,
+                buffer_size=100_000, learning_starts=1_000, train_freq=256, gradient_steps=128,
+                target_update_interval=256, exploration_fraction=0.16, epsilon_end=0.04, loss="huber")
+    agent.learn(30_000)
+    result = evaluate(agent, gym.make("CartPole-v1"), n_episodes=10, seed=100)
+    assert result.mean_return >= 300  # random play: about 22
+
+
+# ----------------------------------------------------------------------------- masks
+
+
+class CorridorWithATrap(gym.Env):
+    """Cells 0..5; 0 steps left, 1 steps right (+1 at cell 5, the end), 2 "teleports" (+5 but illegal).
+
+    The illegal action pays best, so an agent that ignores the mask would learn to pick it.
+    """
+
+    def __init__(self):
+        self.observation_space = gym.spaces.Box(0.0, 1.0, (6,), np.float32)
+        self.action_space = gym.spaces.Discrete(3)
+        self.cell = 0
+        self.illegal_taken = 0
+
+    def _obs(self):
+        obs = np.zeros(6, np.float32)
+        obs[self.cell] = 1.0
+        return obs
+
+    def action_masks(self):
+        return np.array([self.cell > 0, 1, 0], dtype=np.int8)
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        self.cell = 0
+        return self._obs(), {"action_mask": self.action_masks()}
+
+    def step(self, action):
+        mask = self.action_masks()
+        if not mask[action]:
+            self.illegal_taken += 1
+            return self._obs(), 5.0, False, False, {"action_mask": mask}
+        self.cell += 1 if action == 1 else -1
+        done = self.cell == 5
+        return self._obs(), float(done), done, False, {"action_mask": self.action_masks()}
+
+
+@pytest.mark.parametrize("form", ["course", "standard"])
+def test_masked_dqn_never_picks_a_masked_action(form):
+    env = gym.wrappers.TimeLimit(CorridorWithATrap(), 50)
+    agent = DQN(env, seed=0, form=form, learning_starts=50, batch_size=16, epsilon_decay=0.9)
+    agent.learn(1_500)
+    assert env.unwrapped.illegal_taken == 0
+    obs = np.eye(6, dtype=np.float32)
+    masks = np.array([[c > 0, 1, 0] for c in range(6)], dtype=bool)
+    for deterministic in (True, False):
+        actions, _ = agent.predict(obs, deterministic=deterministic, action_masks=masks)
+        assert masks[np.arange(6), actions].all()
+    # and the greedy policy walks right to the end through legal moves
+    result = evaluate(agent, env, n_episodes=3, seed=0)
+    assert result.mean_return == 1.0 and env.unwrapped.illegal_taken == 0
+
+
+def test_masked_td_target_maxes_over_legal_next_actions_only():
+    agent = DQN(gym.wrappers.TimeLimit(CorridorWithATrap(), 50), seed=0)
+    next_x = np.eye(6, dtype=np.float32)[:2]
+    q_next = agent.q.q_values(next_x, target=True)
+    masks = np.array([[1, 0, 0], [0, 1, 0]], dtype=bool)
+    targets = agent._td_targets(np.zeros(2, np.float32), next_x, np.zeros(2, np.float32), masks,
+                                np.ones(2, np.float32))
+    online_best = np.where(masks, agent.q.q_values(next_x), -np.inf).argmax(axis=1)
+    np.testing.assert_allclose(targets, q_next[[0, 1], online_best], rtol=1e-6)
+    np.testing.assert_array_equal(online_best, [0, 1])
+
+
+# ----------------------------------------------------------------------------- checkpoints
+
+
+@pytest.mark.parametrize("kw", [{}, {"backend": "torch"}, {"dueling": True}, {"form": "course"}],
+                         ids=["numpy", "torch", "dueling", "course"])
+def test_save_then_load_gives_identical_predictions(tmp_path, kw):
+    env = gym.make("CartPole-v1")
+    agent = DQN(env, seed=3, learning_starts=100, **kw)
+    agent.learn(400)
+    path = agent.save(tmp_path / "dqn.pt")
+    loaded = Agent.load(path)  # rebuilds CartPole-v1 from the checkpoint
+    obs = np.random.default_rng(0).normal(size=(50, 4)).astype(np.float32)
+    np.testing.assert_array_equal(loaded.predict(obs)[0], agent.predict(obs)[0])
+    np.testing.assert_allclose(loaded.q_values(obs), agent.q_values(obs), rtol=0, atol=0)
+
+
+def test_checkpoints_cross_backends(tmp_path):
+    agent = DQN(gym.make("CartPole-v1"), seed=1, learning_starts=100, backend="numpy")
+    agent.learn(300)
+    path = agent.save(tmp_path / "dqn.pt")
+    as_torch = DQN.load(path, backend="torch")
+    obs = np.random.default_rng(1).normal(size=(20, 4)).astype(np.float32)
+    np.testing.assert_allclose(as_torch.q_values(obs), agent.q_values(obs), atol=1e-6)
+
+
+def test_corrupted_checkpoint_gives_a_clear_error(tmp_path):
+    agent = DQN(gym.make("CartPole-v1"), seed=0)
+    path = agent.save(tmp_path / "dqn.pt")
+    data = bytearray(path.read_bytes())
+    data[len(data) // 3: len(data) // 3 + 64] = b"\x00" * 64
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="dqn.pt"):
+        DQN.load(path)
+
+
+def test_checkpoint_with_other_network_sizes_is_refused(tmp_path):
+    agent = DQN(gym.make("CartPole-v1"), seed=0, hidden_sizes=(32, 32))
+    path = agent.save(tmp_path / "dqn.pt")
+    with pytest.raises(ValueError, match="does not fit a DQN"):
+        DQN.load(path, hidden_sizes=(64, 64))
