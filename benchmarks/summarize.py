@@ -214,7 +214,7 @@ def entry_table(label: str, records: list[dict]) -> tuple[str, list[dict]]:
         elif row["solved"] == 0:
             solve = "not solved"
         else:
-            solve = fmt(row["steps_to_solve"]) + ("" if row["solved"] == row["seeds"] else
+            solve = f"{round(row['steps_to_solve']):,}" + ("" if row["solved"] == row["seeds"] else
                                                   f" ({row['solved']}/{row['seeds']})")
         low, high = row["ci"]
         headline_cell = f"{fmt(row['mean'])} [{fmt(low)}, {fmt(high)}]"

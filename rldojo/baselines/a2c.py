@@ -26,7 +26,8 @@ from rldojo.baselines.buffers import RolloutBuffer
 from rldojo.baselines.core import Agent, TrainingRun
 from rldojo.baselines.nets import flat_size, mlp, obs_to_tensor
 from rldojo.baselines.ppo import (ACTIVATIONS, MASKED_LOGIT, check_spaces, make_envs, numpy_forward,
-                                  numpy_inputs, numpy_layers, orthogonal_hidden_init, sample_from_logits)
+                                  numpy_actor_critic, numpy_inputs, orthogonal_hidden_init,
+                                  sample_from_logits)
 
 OPTIMIZERS = ("rmsprop", "adam")
 
@@ -80,17 +81,18 @@ class A2C(Agent):
         else:
             self.optimizer = torch.optim.Adam(params, lr=c.learning_rate, eps=1e-5)
         self._envs = None
-        self._np_actor = numpy_layers(self.actor)
+        self._np_policy = numpy_actor_critic(self.actor, self.critic)
 
-    def _logits(self, obs: np.ndarray) -> np.ndarray:
-        return numpy_forward(self._np_actor, numpy_inputs(obs, self.observation_space), self.config.activation)
+    def _act(self, obs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The actor's logits and the critic's values, in one numpy pass (see ppo.numpy_actor_critic)."""
+        out = numpy_forward(self._np_policy, numpy_inputs(obs, self.observation_space), self.config.activation)
+        return out[:, :-1], out[:, -1]
 
     def _values(self, obs: np.ndarray) -> np.ndarray:
-        with torch.no_grad():
-            return self.critic(obs_to_tensor(obs, self.observation_space)).squeeze(1).numpy()
+        return self._act(obs)[1]
 
     def _predict(self, obs: np.ndarray, deterministic: bool, masks: np.ndarray | None) -> np.ndarray:
-        logits = self._logits(obs)
+        logits = self._act(obs)[0]
         if masks is not None:
             logits = np.where(masks, logits, MASKED_LOGIT)
         if deterministic:
@@ -110,11 +112,10 @@ class A2C(Agent):
             buffer.reset()
             for t in range(int(c.n_steps)):
                 obs, masks = envs.obs, envs.masks
-                logits = self._logits(obs)
+                logits, values = self._act(obs)
                 if masks is not None:
                     logits = np.where(masks, logits, MASKED_LOGIT)
                 actions, log_probs = sample_from_logits(logits, self.rng)
-                values = self._values(obs)
                 step = envs.step(actions)
                 rewards = step.rewards.astype(np.float32)
                 for i, final_obs, _ in step.finals:  # bootstrap time-limit cuts from the critic
@@ -159,7 +160,7 @@ class A2C(Agent):
         nn.utils.clip_grad_norm_([*self.actor.parameters(), *self.critic.parameters()], c.max_grad_norm,
                                  foreach=True)
         self.optimizer.step()
-        self._np_actor = numpy_layers(self.actor)
+        self._np_policy = numpy_actor_critic(self.actor, self.critic)
         if self.episodes._tb is not None:  # only build the floats when someone reads them
             self.episodes.log_scalar("train/policy_loss", float(actor_loss.detach()), self.num_timesteps)
             self.episodes.log_scalar("train/value_loss", float(critic_loss.detach()), self.num_timesteps)
@@ -173,4 +174,4 @@ class A2C(Agent):
         self.actor.load_state_dict(state["actor"])
         self.critic.load_state_dict(state["critic"])
         self.optimizer.load_state_dict(state["optimizer"])
-        self._np_actor = numpy_layers(self.actor)
+        self._np_policy = numpy_actor_critic(self.actor, self.critic)

@@ -12,8 +12,9 @@ matching+) and weights iteration t by t in the average; it converges far faster.
 Both update the players in turn (alternating updates), as OpenSpiel's solvers do.
 
 How it is fast: the game is the flattened tree of :mod:`rldojo.envs.cards.analysis`
-(every deal x every betting sequence); one pass over the ~85 betting sequences of Leduc
-updates all 120 deals at once with numpy.
+(every deal x every betting sequence); a pass goes level by level down and up the tree
+(9 levels in Leduc), each level one set of numpy operations over all its betting
+sequences and all 120 deals at once.
 
 ``learn(total_timesteps)`` counts **iterations** (one iteration updates both players
 over the whole tree), not env steps: ``CFRPlus(env).learn(300)`` runs 300 iterations.
@@ -58,6 +59,7 @@ class CFR(Agent):
         self.regrets = np.zeros(shape)
         self.strategy_sum = np.zeros(shape)
         self.iterations = 0
+        self._build_levels()
         self._legal = self.tree.legal_mask
         self._uniform = self._legal / self._legal.sum(axis=1, keepdims=True)
         # observation bytes -> the information states that look like it (suits are not observed)
@@ -74,47 +76,77 @@ class CFR(Agent):
         totals = positive.sum(axis=1, keepdims=True)
         return np.where(totals > 0, positive / np.where(totals > 0, totals, 1.0), self._uniform)
 
+    def _build_levels(self) -> None:
+        """Group the decision nodes by depth, so each pass works on a whole level of the tree at once."""
+        tree = self.tree
+        depth = [len(h) for h in tree.node_history]
+        self._dummy = tree.num_nodes  # an extra all-zero row: the "child" behind an illegal action
+        self._levels = []
+        for level in range(max(depth) + 1):
+            nodes = [n for n in tree.decision_nodes if depth[n] == level]
+            if not nodes:
+                continue
+            children = np.full((len(nodes), NUM_ACTIONS), self._dummy)
+            for i, node in enumerate(nodes):
+                for action, child in tree.node_children[node]:
+                    children[i, action] = child
+            self._levels.append({
+                "nodes": np.array(nodes),
+                "player": np.array([tree.node_player[n] for n in nodes]),
+                "infoset": np.stack([tree.node_infoset[n] for n in nodes]),  # (nodes, deals)
+                "children": children,  # (nodes, 3)
+                "legal": children != self._dummy,
+            })
+        self._terminal_values = np.zeros((tree.num_nodes + 1, tree.num_deals))
+        for node, payoff in tree.terminal_payoff.items():
+            self._terminal_values[node] = payoff
+        # how many deals share each information state: the average-strategy sum counts each once
+        self._deals_per_infoset = np.bincount(
+            np.concatenate([level["infoset"].ravel() for level in self._levels]), minlength=tree.num_infosets)
+
     def _update(self, player: int, strategy: np.ndarray, weight: float) -> None:
         """One CFR pass for ``player``: its regrets and its average-strategy sums, at every state it acts in."""
         tree = self.tree
-        sign = 1.0 if player == 0 else -1.0
-        # forward: own reach (the player's own probabilities) and others' reach (chance and opponent)
-        own = {0: np.ones(tree.num_deals)}
-        other = {0: tree.chance}
-        node_probs = {}
-        for node in tree.decision_nodes:
-            probs = strategy[tree.node_infoset[node]]
-            node_probs[node] = probs
-            mine, theirs = own[node], other[node]
-            for action, child in tree.node_children[node]:
-                if tree.node_player[node] == player:
-                    own[child], other[child] = mine * probs[:, action], theirs
-                else:
-                    own[child], other[child] = mine, theirs * probs[:, action]
+        shape = (tree.num_nodes + 1, tree.num_deals)
+        # forward: own reach (the player's own probabilities) and others' reach (chance and the opponent)
+        own, other = np.ones(shape), np.zeros(shape)
+        other[0] = tree.chance
+        level_probs = []
+        for level in self._levels:
+            nodes, mine = level["nodes"], (level["player"] == player)[:, None]
+            probs = strategy[level["infoset"]]  # (nodes, deals, 3); 0 for illegal actions
+            level_probs.append(probs)
+            for action in range(NUM_ACTIONS):
+                children = level["children"][:, action]  # illegal ones all write the dummy row, never read
+                p = probs[:, :, action]
+                own[children] = own[nodes] * np.where(mine, p, 1.0)
+                other[children] = other[nodes] * np.where(mine, 1.0, p)
         # backward: the player's values, and the regrets at its information states
-        values: dict[int, np.ndarray] = {}
-        for node in range(tree.num_nodes - 1, -1, -1):
-            if tree.node_player[node] < 0:
-                values[node] = sign * tree.terminal_payoff[node]
+        values = self._terminal_values * (1.0 if player == 0 else -1.0)
+        values[self._dummy] = 0.0
+        regret_sum = np.zeros(tree.num_infosets * NUM_ACTIONS)
+        average_sum = np.zeros(tree.num_infosets * NUM_ACTIONS)
+        for level, probs in zip(reversed(self._levels), reversed(level_probs)):
+            nodes = level["nodes"]
+            child_values = values[level["children"]]  # (nodes, 3, deals)
+            value = np.einsum("nda,nad->nd", probs, child_values)
+            values[nodes] = value
+            mine = level["player"] == player
+            if not mine.any():
                 continue
-            children = tree.node_children[node]
-            actions = [a for a, _ in children]
-            child_values = np.stack([values.pop(child) for _, child in children], axis=1)
-            probs = node_probs[node][:, actions]
-            value = (probs * child_values).sum(axis=1)
-            values[node] = value
-            if tree.node_player[node] != player:
-                continue
-            infosets = tree.node_group_infosets[node]
-            # counterfactual regret: others' reach x (action value - state value), summed over the deals of a state
-            regret = tree.node_members[node] @ (other[node][:, None] * (child_values - value[:, None]))
-            rows = np.ix_(infosets, actions)
-            self.regrets[rows] += regret
-            if self.regret_matching_plus:
-                self.regrets[rows] = np.maximum(self.regrets[rows], 0.0)
-            # the average strategy is weighted by the player's own reach, the same for every deal of a state
-            reach = own[node][tree.node_representative[node]]
-            self.strategy_sum[rows] += weight * reach[:, None] * strategy[infosets][:, actions]
+            # counterfactual regret: others' reach x (action value - state value), summed over a state's deals
+            regret = other[nodes[mine]][:, None, :] * (child_values[mine] - value[mine][:, None, :])
+            regret *= level["legal"][mine][:, :, None]
+            index = level["infoset"][mine][:, None, :] * NUM_ACTIONS + np.arange(NUM_ACTIONS)[None, :, None]
+            regret_sum += np.bincount(index.ravel(), weights=regret.ravel(), minlength=regret_sum.size)
+            # the average strategy, weighted by the player's own reach (the same for every deal of a state)
+            reached = own[nodes[mine]][:, None, :] * probs[mine].transpose(0, 2, 1)
+            average_sum += np.bincount(index.ravel(), weights=reached.ravel(), minlength=average_sum.size)
+        self.regrets += regret_sum.reshape(-1, NUM_ACTIONS)
+        if self.regret_matching_plus:
+            np.maximum(self.regrets, 0.0, out=self.regrets)
+        counts = np.maximum(self._deals_per_infoset, 1)[:, None]
+        self.strategy_sum += weight * average_sum.reshape(-1, NUM_ACTIONS) / counts
 
     def iteration(self) -> None:
         """One iteration: both players updated once."""

@@ -93,23 +93,26 @@ class PPO(Agent):
         self.critic = mlp(n_inputs, hidden, 1, ACTIVATIONS[c.activation], output_gain=1.0)
         for net in (self.actor, self.critic):
             orthogonal_hidden_init(net)
-        self.optimizer = torch.optim.Adam(
-            [*self.actor.parameters(), *self.critic.parameters()], lr=c.learning_rate, eps=1e-5
-        )
+        self.optimizer = adam([*self.actor.parameters(), *self.critic.parameters()], c.learning_rate)
         self._envs: SingleEnv | VectorEnvs | None = None
-        self._sync_numpy_actor()
+        self._sync_numpy_policy()
 
-    def _sync_numpy_actor(self) -> None:
-        """Copy the actor's weights into numpy for acting (cheap: a few small arrays)."""
-        self._np_actor = numpy_layers(self.actor)
+    def _sync_numpy_policy(self) -> None:
+        """Copy the weights into numpy for acting (cheap: a few small arrays)."""
+        self._np_policy = numpy_actor_critic(self.actor, self.critic)
 
     # -- acting ---------------------------------------------------------------------------
 
-    def _logits(self, obs: np.ndarray) -> np.ndarray:
-        return numpy_forward(self._np_actor, numpy_inputs(obs, self.observation_space), self.config.activation)
+    def _act(self, obs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Logits and values of a batch, actor and critic in one numpy pass."""
+        out = numpy_forward(self._np_policy, numpy_inputs(obs, self.observation_space), self.config.activation)
+        return out[:, :-1], out[:, -1]
+
+    def _values(self, obs: np.ndarray) -> np.ndarray:
+        return self._act(obs)[1]
 
     def _predict(self, obs: np.ndarray, deterministic: bool, masks: np.ndarray | None) -> np.ndarray:
-        logits = self._logits(obs)
+        logits = self._act(obs)[0]
         if masks is not None:
             logits = np.where(masks, logits, MASKED_LOGIT)
         if deterministic:
@@ -140,11 +143,10 @@ class PPO(Agent):
             buffer.reset()
             for t in range(int(c.n_steps)):
                 obs, masks = envs.obs, envs.masks
-                logits = self._logits(obs)
+                logits, values = self._act(obs)
                 if masks is not None:
                     logits = np.where(masks, logits, MASKED_LOGIT)
                 actions, log_probs = sample_from_logits(logits, self.rng)
-                values = self._values(obs)
                 step = envs.step(actions)
                 rewards = step.rewards.astype(np.float32)
                 # A time-limit cut is not a real end: bootstrap it from the final observation's value.
@@ -165,10 +167,6 @@ class PPO(Agent):
             progress_left = max(0.0, 1.0 - run.steps_done / run.total_timesteps)
             self._update(buffer, valid, progress_left, run)
             keep_going = not run.done and keep_going
-
-    def _values(self, obs: np.ndarray) -> np.ndarray:
-        with torch.no_grad():
-            return self.critic(obs_to_tensor(obs, self.observation_space)).squeeze(1).numpy()
 
     def _update(self, buffer: RolloutBuffer, valid: np.ndarray, progress_left: float, run: TrainingRun) -> None:
         c = self.config
@@ -221,7 +219,7 @@ class PPO(Agent):
             stats.append((float(policy_loss.detach()), float(value_loss.detach()), approx_kl))
             if c.target_kl is not None and approx_kl > 1.5 * c.target_kl:
                 break
-        self._sync_numpy_actor()
+        self._sync_numpy_policy()
         policy_loss, value_loss, approx_kl = stats[-1]
         self.episodes.log_scalar("train/policy_loss", policy_loss, self.num_timesteps)
         self.episodes.log_scalar("train/value_loss", value_loss, self.num_timesteps)
@@ -238,7 +236,7 @@ class PPO(Agent):
         self.actor.load_state_dict(state["actor"])
         self.critic.load_state_dict(state["critic"])
         self.optimizer.load_state_dict(state["optimizer"])
-        self._sync_numpy_actor()
+        self._sync_numpy_policy()
 
 
 # ------------------------------------------------------------------------------ numpy policy
@@ -265,6 +263,31 @@ def numpy_layers(net: nn.Sequential) -> list[tuple[np.ndarray, np.ndarray]]:
             for m in net if isinstance(m, nn.Linear)]
 
 
+def numpy_actor_critic(actor: nn.Sequential, critic: nn.Sequential) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Actor and critic of the same shape as one MLP with block-diagonal layers: half the numpy calls.
+
+    Its output row is the actor's logits followed by the critic's value.
+    """
+    merged = []
+    for i, ((wa, ba), (wc, bc)) in enumerate(zip(numpy_layers(actor), numpy_layers(critic))):
+        if i == 0:  # both read the same input
+            weight = np.concatenate([wa, wc], axis=1)
+        else:
+            weight = np.zeros((wa.shape[0] + wc.shape[0], wa.shape[1] + wc.shape[1]))
+            weight[:wa.shape[0], :wa.shape[1]] = wa
+            weight[wa.shape[0]:, wa.shape[1]:] = wc
+        merged.append((weight, np.concatenate([ba, bc])))
+    return merged
+
+
+def adam(params, lr: float) -> torch.optim.Adam:
+    """Adam with PPO's eps; the fused CPU kernel where this torch has it (fewer tiny ops per step)."""
+    try:
+        return torch.optim.Adam(params, lr=lr, eps=1e-5, fused=True)
+    except (RuntimeError, TypeError, ValueError):
+        return torch.optim.Adam(params, lr=lr, eps=1e-5)
+
+
 def numpy_inputs(obs: np.ndarray, space: spaces.Space) -> np.ndarray:
     """A batch of observations as the MLP's input rows (one-hot for Discrete)."""
     if isinstance(space, spaces.Discrete):
@@ -284,19 +307,18 @@ def numpy_forward(layers, x: np.ndarray, activation: str) -> np.ndarray:
 
 
 def sample_from_logits(logits: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """One action per row from softmax(logits), and its log-probability."""
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    cumulative = np.exp(log_probs).cumsum(axis=1)
-    draws = rng.random(len(logits))[:, None] * cumulative[:, -1:]
-    actions = np.minimum((cumulative < draws).sum(axis=1), logits.shape[1] - 1)
-    # A masked action has probability 0; rounding must never pick it.
-    chosen = log_probs[np.arange(len(actions)), actions]
-    bad = chosen < -1e6
-    if bad.any():
-        actions[bad] = log_probs[bad].argmax(axis=1)
-        chosen = log_probs[np.arange(len(actions)), actions]
-    return actions, chosen.astype(np.float32)
+    """One action per row from softmax(logits), and its log-probability (inverse-CDF sampling)."""
+    rows = np.arange(len(logits))
+    top = logits.max(axis=1)
+    cumulative = np.exp(logits - top[:, None]).cumsum(axis=1)
+    total = cumulative[:, -1]
+    actions = (cumulative < (rng.random(len(logits)) * total)[:, None]).sum(axis=1)
+    chosen = logits[rows, actions]
+    if (chosen < -1e6).any():  # rounding must never land on a masked (probability 0) action
+        bad = chosen < -1e6
+        actions[bad] = logits[bad].argmax(axis=1)
+        chosen = logits[rows, actions]
+    return actions, (chosen - top - np.log(total)).astype(np.float32)
 
 
 # ------------------------------------------------------------------------------ envs as arrays

@@ -35,6 +35,7 @@ from torch import nn
 
 from rldojo.baselines.nets import mlp
 from rldojo.envs.chatbot.env import ChatbotFeedbackEnv
+from rldojo.envs.chatbot.evaluation import evaluation_queries
 
 ALGORITHMS = ("reinforce", "ppo")
 
@@ -44,7 +45,7 @@ class PipelineConfig:
     """Every knob of the pipeline, with the defaults ``run_pipeline`` uses."""
 
     queries: str = "text"  # "text" (the corpus) or "course" (the toy)
-    rater: str = "noisy"  # "oracle", "noisy" or "human": who demonstrates and compares
+    rater: object = "noisy"  # "oracle", "noisy", "human" or a Rater: who demonstrates and compares
     embedder: str | None = None  # text mode: "hashed" (default) or "minilm"
     embedding_dim: int | None = None  # the observation length (None: the env's default)
     n_demonstrations: int = 40  # step 1: queries the labeler answers (few: they are expensive)
@@ -81,13 +82,9 @@ def _make_env(cfg: PipelineConfig) -> ChatbotFeedbackEnv:
 
 
 def evaluation_set(env: ChatbotFeedbackEnv, n_eval: int, seed: int):
-    """The queries the true score is measured on: the whole corpus, or fixed random vectors."""
-    task = env.task
-    if task.has_text:
-        return _obs(env.query_embeddings), list(task.queries)
-    rng = np.random.default_rng(seed + 7919)
-    observations = rng.standard_normal((n_eval, env.embedding_dim)).astype(np.float32)
-    return _obs(observations), [task.sample_query(rng)] * n_eval
+    """The queries the true score is measured on: the whole corpus, or ``n_eval`` fixed random vectors."""
+    observations, queries = evaluation_queries(env, n_eval, seed + 7919)
+    return _obs(observations), queries
 
 
 def true_score(policy: nn.Module, env: ChatbotFeedbackEnv, eval_set) -> float:
@@ -318,6 +315,7 @@ def run_pipeline(**kwargs) -> dict:
         result[key.replace("_score", "_fraction")] = result[key] / oracle
     config = asdict(cfg)
     config["hidden_sizes"] = list(cfg.hidden_sizes)
+    config["rater"] = getattr(cfg.rater, "name", cfg.rater)  # a Rater object is reported by its name
     result["config"] = config
     result["seconds"] = time.perf_counter() - started
     env.close()

@@ -41,7 +41,7 @@ from rldojo.baselines.core import resolve_env
 
 try:
     from stable_baselines3 import A2C, DQN, PPO
-    from stable_baselines3.common.monitor import Monitor, load_results
+    from stable_baselines3.common.monitor import Monitor
     from stable_baselines3.common.utils import LinearSchedule
     from stable_baselines3.common.vec_env import DummyVecEnv, VecEnv
 except ImportError as error:  # pragma: no cover - exercised only without the extra
@@ -568,7 +568,3 @@ def _optimizer_lr(path: Path) -> float | None:
     except Exception:  # noqa: BLE001 - no optimizer state: the caller's error names the entry
         return None
 
-
-def monitor_results(monitor_dir) -> Any:
-    """SB3's ``load_results``: the Monitor CSVs of a folder as one pandas DataFrame."""
-    return load_results(str(monitor_dir))

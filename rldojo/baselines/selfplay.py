@@ -33,10 +33,13 @@ distance to the opponent's last move, and whose sphere of influence the point li
 (a sum of 1 / (1 + distance) over nearby stones, five levels) crossed with those liberties. The pass has its own features: the current
 Tromp-Taylor score from the mover's side crossed with how full the board is. A pass
 right after the opponent's pass ends the game, so its value is not learned but read
-from the rules: the final score it would give. Otherwise a learner passes only when
-all its stone moves are bad by simple rules (filling its own eye, or self-atari that
-captures nothing): passing early is never right under area scoring, and without this
-the learners wasted their first thousands of games learning that.
+from the rules: the final score it would give.
+
+The learners choose among the moves that are not plainly bad: filling one's own eye,
+self-atari that captures nothing, and a pass that does not end the game are left out
+while anything else is legal (Go programs prune the same moves in their playouts).
+Without this, the learners spent their first thousands of games finding out that
+passing early and filling their own eyes lose, and the linear model never quite did.
 Each learner (black, white) has its own weights.
 """
 
@@ -172,16 +175,11 @@ class GoFeatures:
             features.append(self.o_distance + 3)
         return features
 
-    def last_calm_count(self, scored) -> int:
-        """How many of the scored stone moves capture, or neither fill an own eye nor self-atari."""
-        calm = 0
-        no_capture, one_liberty, eye = self.o_capture, self.o_liberties, self.o_eye
-        for f, _ in scored:
-            if f is None:
-                continue
-            if f[3] != no_capture or (f[4] != one_liberty and eye not in f):
-                calm += 1
-        return calm
+    def is_calm(self, features: list[int] | None) -> bool:
+        """Whether a stone move captures, or neither fills its own eye nor puts itself in atari."""
+        if features is None:
+            return False
+        return features[3] != self.o_capture or (features[4] != self.o_liberties and self.o_eye not in features)
 
     def influence(self, board: GoBoard) -> list[int]:
         """Each point's influence bucket from the side to move: 0 the opponent's sphere ... 4 its own."""
@@ -260,29 +258,33 @@ class SelfPlaySarsa(Agent):
     def _choose(self, board: GoBoard, mask: np.ndarray, epsilon: float, rng: np.random.Generator):
         """Epsilon-greedy over the legal moves only; returns (action, its features, its Q).
 
-        The pass is among the choices only when it ends the game (the opponent has just
-        passed; its value is then exact) or when every stone move would fill one's own
-        eye or put one's own chain in atari without capturing.
+        The candidates are the legal moves that are not plainly bad: a stone move that
+        fills one's own eye, or that leaves its chain in atari without capturing, is
+        dropped; the pass is kept only when it ends the game (the opponent has just
+        passed; its value is then exact). When nothing is left, every legal move is a
+        candidate.
         """
-        actions = mask.nonzero()[0].tolist()
+        legal = mask.nonzero()[0].tolist()
         color = board.to_play
         context = self.features.context(board)
         pass_action = self.features.pass_action
-        scored = {}
-        if actions[-1] == pass_action and len(actions) > 1 and board.consecutive_passes == 0:
-            for a in actions[:-1]:
-                scored[a] = self._q(board, a, color, context)
-            if self.features.last_calm_count(scored.values()):
-                actions = actions[:-1]
+        calm, ending = [], []
+        for a in legal:
+            if a == pass_action:
+                if board.consecutive_passes == 1:
+                    ending.append((a, *self._q(board, a, color, context)))
+                continue
+            f, q = self._q(board, a, color, context)
+            if self.features.is_calm(f):
+                calm.append((a, f, q))
+        candidates = calm + ending
+        if not calm:  # nothing good left: every legal move, the pass included
+            candidates = [(a, *self._q(board, a, color, context)) for a in legal]
         if epsilon > 0 and rng.random() < epsilon:
-            a = actions[int(rng.integers(len(actions)))]
-            return (a, *(scored.get(a) or self._q(board, a, color, context)))
-        values = [scored.get(a) or self._q(board, a, color, context) for a in actions]
-        q = [v for _, v in values]
-        best = max(q)
-        ties = [i for i, v in enumerate(q) if v >= best - 1e-12]
-        i = ties[int(rng.integers(len(ties)))] if len(ties) > 1 else ties[0]
-        return actions[i], values[i][0], q[i]
+            return candidates[int(rng.integers(len(candidates)))]
+        best = max(q for _, _, q in candidates)
+        ties = [c for c in candidates if c[2] >= best - 1e-12]
+        return ties[int(rng.integers(len(ties)))] if len(ties) > 1 else ties[0]
 
     # ------------------------------------------------------------------ learning
 

@@ -23,16 +23,14 @@ def require_gnugo():
     pytest.skip("GNU Go is not installed (apt-get install gnugo)")
 
 
-def agreement_games(size: int, games: int, seed: int) -> int:
+def agreement_games(size: int, games: int, seed: int, ko_rule: str) -> int:
     """Random games checked move by move against GNU Go; returns the moves checked."""
     checked = 0
-    with GnuGo(size=size, komi=7.5, level=0) as gnugo:
+    with GnuGo(size=size, komi=7.5, level=0, ko_rule=ko_rule) as gnugo:
         vertices = None
         for game in range(games):
             rng = random.Random(seed * 1000 + game)
-            # GNU Go knows the simple ko rule only; superko is cross-checked elsewhere
-            # against a naive engine.
-            board = GoBoard(size, ko_rule="simple")
+            board = GoBoard(size, ko_rule=ko_rule)
             vertices = [board.describe(p) for p in range(size * size)]
             gnugo.clear()
             while not board.is_over():
@@ -57,10 +55,13 @@ def agreement_games(size: int, games: int, seed: int) -> int:
     return checked
 
 
-@pytest.mark.parametrize("size, games", [(5, 40), (9, 10)])
-def test_rules_agree_with_gnugo_on_random_games(size, games):
+@pytest.mark.parametrize("size, games, ko_rule", [
+    (5, 24, "positional_superko"), (5, 16, "simple"), (9, 5, "positional_superko"), (9, 5, "simple"),
+])
+def test_rules_agree_with_gnugo_on_random_games(size, games, ko_rule):
+    # 50 games in all; GNU Go runs with the same ko rule (--positional-superko or its default).
     require_gnugo()
-    moves = agreement_games(size, games, seed=size)
+    moves = agreement_games(size, games, seed=size, ko_rule=ko_rule)
     assert moves > games * size  # whole games, not a few moves
 
 
@@ -76,13 +77,27 @@ def test_gtp_errors_timeouts_and_cleanup():
     assert process.poll() is not None  # ended and reaped: no zombie
     with pytest.raises(GTPError, match="closed"):
         gnugo.command("version")
-    # A timeout ends the process instead of hanging.
-    slow = GnuGo(size=19, level=10)
-    slow.timeout = 0.001
-    slow_process = slow._process
-    with pytest.raises(GTPError, match="did not answer"):
-        slow.genmove("black")
-    assert slow.closed and slow_process.poll() is not None
+
+
+def test_a_silent_engine_times_out_and_is_reaped(tmp_path, monkeypatch):
+    import subprocess
+
+    from rldojo.envs.go import gtp
+
+    silent = tmp_path / "silent-gtp"
+    silent.write_text("#!/bin/sh\nexec sleep 30\n")
+    silent.chmod(0o755)
+    started = []
+    real_popen = subprocess.Popen
+
+    def recording_popen(*args, **kwargs):
+        started.append(real_popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(gtp.subprocess, "Popen", recording_popen)
+    with pytest.raises(GTPError, match="did not answer within 0.3 s"):
+        GnuGo(size=5, timeout=0.3, executable=str(silent))
+    assert len(started) == 1 and started[0].poll() is not None  # killed and waited for: no zombie
 
 
 def test_missing_gnugo_says_how_to_install():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from collections import deque
 
 import gymnasium as gym
 import numpy as np
@@ -49,12 +50,16 @@ class BanditEnv(gym.Env):
     ``step`` after the end raises ``RuntimeError``: call ``reset``.
 
     ## Info
-    ``reset``: ``optimal_arm`` (int, the best arm now) and ``new_problem`` (bool: the
-    true values differ from the last episode's start, so an agent should forget what it
+    ``reset``: ``optimal_arm`` (int, the best arm now), ``new_problem`` (bool: the true
+    values differ from the last episode's start, so an agent should forget what it
     learned) and ``problem_id`` (int, a checksum of the starting true values: equal ids,
-    same problem, even across env instances). ``step``: ``optimal_arm`` (the best arm when the pull was made) and
-    ``regret`` (float, q*(optimal) - q*(pulled) at that moment).
+    same problem, even across env instances). ``step``: ``optimal_arm`` (the best arm
+    when the pull was made) and ``regret`` (float, q*(optimal) - q*(pulled) at that moment).
     ``reset(options={"values": [...]})`` sets the true values of the episode by hand.
+
+    Across episodes the env also counts ``total_pulls`` and ``total_regret`` and keeps the
+    regret and the was-it-the-best-arm flag of its latest 100,000 pulls in
+    ``regret_history`` and ``optimal_history``: what a learner paid while learning.
 
     ## Arguments
     ```python
@@ -75,6 +80,7 @@ class BanditEnv(gym.Env):
     """
 
     metadata = {"render_modes": ["human", "rgb_array", "ansi"], "render_fps": 30}
+    HISTORY_SIZE = 100_000  # pulls kept in regret_history and optimal_history
 
     def __init__(self, k: int = 10, arms: str = GAUSSIAN, nonstationary: bool = False, horizon: int = 1000,
                  drift: float = 0.01, problem_seed: int | None = None, render_mode: str | None = None):
@@ -105,6 +111,12 @@ class BanditEnv(gym.Env):
         self.last_arm: int | None = None
         self.last_reward: float | None = None
         self.cumulative_regret = 0.0
+        # Every pull of this env's life, across episodes (the newest HISTORY_SIZE of them), so a
+        # benchmark can read the regret an agent paid while it learned, as a Monitor reads returns.
+        self.total_pulls = 0
+        self.total_regret = 0.0
+        self.regret_history: deque[float] = deque(maxlen=self.HISTORY_SIZE)
+        self.optimal_history: deque[bool] = deque(maxlen=self.HISTORY_SIZE)
         self._renderer = None
 
     @property
@@ -152,6 +164,10 @@ class BanditEnv(gym.Env):
         self.reward_sums[arm] += reward
         self.last_arm, self.last_reward = arm, reward
         self.cumulative_regret += regret
+        self.total_pulls += 1
+        self.total_regret += regret
+        self.regret_history.append(regret)
+        self.optimal_history.append(arm == int(optimal[0]))
         truncated = self.t >= self.horizon
         info = {"optimal_arm": int(optimal[0]), "regret": regret}
         if self.render_mode == "human":

@@ -55,16 +55,43 @@ class _Tables:
         self.payoff = {node: values.tolist() for node, values in tree.terminal_payoff.items()}
         self.infoset = {node: rows.tolist() for node, rows in tree.node_infoset.items()}
         self.history = tree.node_history
-        # a replay of each betting sequence on one deal gives its pot and whether it ended in a fold
-        self.contributions, self.folded = [], []
+        # a replay of each betting sequence on one deal gives its pot, its round and whether it ended in a fold
+        self.contributions, self.folded, rounds, replays = [], [], [], []
         for history in tree.node_history:
             state = game.deal(self.deals[0])
             for a in history:
                 state.apply_action(a)
+            replays.append(state)
             self.contributions.append(tuple(state.contributions))
             self.folded.append(state.folded)
-        # per node, per (seat, deal): lists index faster than tuple keys hash
-        self._observations: list[list] = [[None] * (2 * self.num_deals) for _ in range(tree.num_nodes)]
+            rounds.append(state.round)
+        self.observations = self._all_observations(replays, rounds)
+
+    def _all_observations(self, replays: list[PokerState], rounds: list[int]) -> np.ndarray:
+        """Every observation, ``(node, seat, deal, size)``: the betting part per node, the cards per deal.
+
+        The layout is :func:`~rldojo.envs.cards.games.information_state_tensor`'s (a test checks it).
+        """
+        game, deals = self.game, np.asarray(self.deals)
+        size = observation_size(game)
+        observations = np.zeros((len(replays), 2, self.num_deals, size), dtype=np.float32)
+        for node, state in enumerate(replays):
+            for seat in (0, 1):
+                # the betting history and chips do not depend on the cards: take them from one deal
+                observations[node, seat, :, :] = state.information_state_tensor(seat)
+        observations[:, :, :, 0:8 if game.has_public_card else 5] = 0.0
+        deal_index = np.arange(self.num_deals)
+        ranks = deals // game.num_suits
+        for seat in (0, 1):
+            observations[:, seat, :, seat] = 1.0
+            observations[:, seat, deal_index, 2 + ranks[:, seat]] = 1.0
+        if game.has_public_card:
+            later = np.array(rounds) > 0  # the public card is seen from the second round on
+            for seat in (0, 1):
+                block = observations[later, seat]
+                block[:, deal_index, 5 + ranks[:, 2]] = 1.0
+                observations[later, seat] = block
+        return observations
 
     def state(self, deal: int, node: int) -> PokerState:
         state = self.game.deal(self.deals[deal])
@@ -73,13 +100,8 @@ class _Tables:
         return state
 
     def observation(self, node: int, seat: int, deal: int) -> np.ndarray:
-        """A fresh copy of ``seat``'s observation vector (built once, then cached)."""
-        row = self._observations[node]
-        cached = row[seat * self.num_deals + deal]
-        if cached is None:
-            cached = np.array(self.state(deal, node).information_state_tensor(seat), dtype=np.float32)
-            row[seat * self.num_deals + deal] = cached
-        return cached.copy()
+        """A fresh copy of ``seat``'s observation vector."""
+        return self.observations[node, seat, deal].copy()
 
 
 @lru_cache(maxsize=None)
@@ -219,6 +241,7 @@ class CardGameEnv(gym.Env):
         self.action_space = LegalActionSpace(NUM_ACTIONS, self.action_masks)
         self.observation_space = spaces.Box(0.0, 1.0, shape=(observation_size(self.game),), dtype=np.float32)
         self.seat = 0
+        self._seat_index = None if seat == "random" else SEATS.index(seat)
         self.deal_index = -1  # index into tables.deals: (first card, second card[, public card])
         self.node = 0  # the betting sequence so far, a node of the tree
         self.forfeited = False  # the agent's illegal action ended the hand (illegal_action="forfeit")
@@ -257,8 +280,14 @@ class CardGameEnv(gym.Env):
         tables, rng, seat, deal = self.tables, self.np_random, self.seat, self.deal_index
         node = self.node
         player = tables.player[node]
+        opponent = self.opponent
+        uniform = opponent.kind == "random"
         while player >= 0 and player != seat:
-            action = self.opponent.act(tables, deal, node, rng)
+            if uniform:  # the common case, inlined: one draw from the legal actions
+                legal = tables.legal[node]
+                action = legal[int(rng.random() * len(legal))]
+            else:
+                action = opponent.act(tables, deal, node, rng)
             child = tables.children[node][action]
             if child < 0:
                 raise ValueError(f"the opponent chose illegal action {action}; legal: {tables.legal[node]}")
@@ -288,30 +317,32 @@ class CardGameEnv(gym.Env):
         return info
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
-        super().reset(seed=seed)
+        if seed is not None:
+            super().reset(seed=seed)
         rng = self.np_random
+        tables = self.tables
         # rng.random() rather than rng.integers(): the same uniform draw, several times cheaper
-        self.deal_index = int(rng.random() * self.tables.num_deals)
-        self.seat = int(rng.random() * 2) if self.seat_option == "random" else SEATS.index(self.seat_option)
+        self.deal_index = int(rng.random() * tables.num_deals)
+        self.seat = int(rng.random() * 2) if self._seat_index is None else self._seat_index
         self.node = 0
         self.forfeited = False
-        self._play_opponent()
+        if tables.player[0] != self.seat:
+            self._play_opponent()
         if self.render_mode == "human":
             self.render()
-        return self.tables.observation(self.node, self.seat, self.deal_index), self._info(False)
+        return (tables.observations[self.node, self.seat, self.deal_index].copy(),
+                {"action_mask": tables.masks[self.node].copy(), "seat": self.seat})
 
     def step(self, action):
-        if self.deal_index < 0:
-            raise RuntimeError("call reset() before step()")
         tables = self.tables
         node = self.node
-        if self.forfeited or tables.player[node] < 0:
-            raise RuntimeError("the hand is over: call reset() before step()")
+        if self.forfeited or tables.player[node] < 0 or self.deal_index < 0:
+            raise RuntimeError("the hand is over (or not started): call reset() before step()")
         try:
             action = int(action)
         except (TypeError, ValueError):
             raise ValueError(f"action must be an integer 0 (fold), 1 (call/check) or 2 (raise/bet), got {action!r}")
-        child = tables.children[node][action] if 0 <= action < NUM_ACTIONS else -1
+        child = tables.children[node][action] if 0 <= action < 3 else -1
         if child < 0:
             if self.illegal_action == "raise":
                 names = ", ".join(f"{a} ({ACTION_NAMES[a]})" for a in tables.legal[node])
@@ -328,10 +359,12 @@ class CardGameEnv(gym.Env):
             finished = player < 0
         if self.render_mode == "human":
             self.render()
-        obs = tables.observation(self.node, self.seat, self.deal_index)
+        seat = self.seat
+        obs = tables.observations[self.node, seat, self.deal_index].copy()
         if not finished:  # the hot path: no reward, a mask
-            return obs, 0.0, False, False, {"action_mask": tables.masks[self.node].copy(), "seat": self.seat}
-        return obs, float(self._returns()[self.seat]), True, False, self._info(True)
+            return obs, 0.0, False, False, {"action_mask": tables.masks[self.node].copy(), "seat": seat}
+        info = self._info(True)
+        return obs, float(info["returns"][seat]), True, False, info
 
     def action_masks(self) -> np.ndarray:
         """Legal actions now (fold, call/check, raise/bet) as 0/1; all zeros outside a hand."""

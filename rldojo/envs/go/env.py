@@ -121,7 +121,7 @@ class GoEnv(gym.Env):
         self.render_mode = render_mode
         if opponent_kwargs is not None and not isinstance(opponent_kwargs, dict):
             raise ValueError(f"opponent_kwargs must be a dict or None, got {opponent_kwargs!r}")
-        self.opponent = make_opponent(opponent, self.board_size, self.komi, **(opponent_kwargs or {}))
+        self.opponent = make_opponent(opponent, self.board_size, self.komi, ko_rule=ko_rule, **(opponent_kwargs or {}))
         n = self.board_size
         self.action_space = LegalMoves(n * n + 1, self.board)
         self.observation_space = spaces.Box(0.0, 1.0, (NUM_PLANES, n, n), dtype=np.float32)

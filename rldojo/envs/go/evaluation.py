@@ -71,7 +71,7 @@ def win_rate(player: Any, opponent: Any, games: int = 100, size: int = 5, komi: 
     if games < 2:
         raise ValueError(f"games must be at least 2 (one per colour), got {games}")
     me = as_opponent(player, size, komi)
-    other = as_opponent(opponent, size, komi, **(opponent_kwargs or {}))
+    other = as_opponent(opponent, size, komi, ko_rule=ko_rule, **(opponent_kwargs or {}))
     name = opponent if isinstance(opponent, str) else getattr(other, "name", type(opponent).__name__)
     wins = draws = black_wins = white_wins = 0
     scores = []

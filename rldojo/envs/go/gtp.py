@@ -68,13 +68,18 @@ class GnuGo:
     :param komi: komi given to white
     :param level: GNU Go's strength, 0 (weakest, fastest) to 10
     :param chinese_rules: area scoring, as rldojo scores (True by default)
+    :param capture_all_dead: GNU Go removes dead stones by capturing them before it passes
+        (True by default): Tromp–Taylor scoring, rldojo's, counts every stone left on the
+        board, so without this GNU Go passes early and loses games it has won
+    :param ko_rule: ``"simple"`` (GNU Go's default) or ``"positional_superko"``
     :param timeout: seconds allowed for any one command
     :param executable: a gnugo binary to use instead of searching for one
     :param seed: GNU Go's random seed, for reproducible games
     """
 
     def __init__(self, size: int = 9, komi: float = 7.5, level: int = 1, chinese_rules: bool = True,
-                 timeout: float = DEFAULT_TIMEOUT, executable: str | None = None, seed: int | None = 0):
+                 timeout: float = DEFAULT_TIMEOUT, executable: str | None = None, seed: int | None = 0,
+                 capture_all_dead: bool = True, ko_rule: str = "simple"):
         if not 0 <= int(level) <= 10:
             raise ValueError(f"level must be from 0 to 10, got {level!r}")
         if not 1 <= int(size) <= 19:
@@ -87,6 +92,12 @@ class GnuGo:
         args = [self.path, "--mode", "gtp", "--level", str(self.level)]
         if chinese_rules:
             args.append("--chinese-rules")
+        if capture_all_dead:
+            args.append("--capture-all-dead")
+        if ko_rule == "positional_superko":
+            args.append("--positional-superko")
+        elif ko_rule != "simple":
+            raise ValueError(f"ko_rule must be 'simple' or 'positional_superko', got {ko_rule!r}")
         if seed is not None:
             args += ["--seed", str(int(seed))]
         self._process = subprocess.Popen(

@@ -172,21 +172,24 @@ class AgentOpponent(Opponent):
 class GnuGoOpponent(Opponent):
     """GNU Go over GTP. It replays the moves it has not seen, then asks ``genmove``.
 
-    A resignation is played as a pass. A move GNU Go chooses that rldojo's ko rule forbids
-    (GNU Go knows only simple ko) is taken back and replaced by a pass.
+    GNU Go runs with Chinese rules, ``--capture-all-dead`` (Tromp–Taylor counts every stone
+    left on the board) and the env's ko rule. A resignation is played as a pass. A move
+    rldojo's rules refuse (none was seen in testing) is taken back and replaced by a pass.
 
     :param level: GNU Go's level, 0 to 10
     :param timeout: seconds allowed per GTP command
+    :param ko_rule: the env's ko rule, passed on to GNU Go
     """
 
     name = "gnugo"
 
-    def __init__(self, size: int, komi: float, level: int = 1, timeout: float = 30.0, executable: str | None = None):
+    def __init__(self, size: int, komi: float, level: int = 1, timeout: float = 30.0, executable: str | None = None,
+                 ko_rule: str = "positional_superko"):
         super().__init__()
         from rldojo.envs.go.gtp import GnuGo
 
         self._factory = lambda seed: GnuGo(size=size, komi=komi, level=level, timeout=timeout,
-                                           executable=executable, seed=seed)
+                                           executable=executable, seed=seed, ko_rule=ko_rule)
         self.level = level
         self.engine = self._factory(0)
         self._synced: list[int] = []
@@ -232,7 +235,7 @@ class GnuGoOpponent(Opponent):
         self.engine.close()
 
 
-def make_opponent(spec: Any, size: int, komi: float, **kwargs) -> Opponent:
+def make_opponent(spec: Any, size: int, komi: float, ko_rule: str = "positional_superko", **kwargs) -> Opponent:
     """An :class:`Opponent` from a name (``random``, ``greedy``, ``gnugo``), a callable or an agent.
 
     :param kwargs: the opponent's options (``level`` and ``timeout`` for GNU Go)
@@ -245,7 +248,7 @@ def make_opponent(spec: Any, size: int, komi: float, **kwargs) -> Opponent:
         elif spec == "greedy":
             opponent = GreedyOpponent()
         elif spec == "gnugo":
-            return GnuGoOpponent(size, komi, **kwargs)
+            return GnuGoOpponent(size, komi, ko_rule=ko_rule, **kwargs)
         else:
             raise ValueError(f"opponent must be one of {', '.join(map(repr, OPPONENTS))}, a callable "
                              f"board -> action or an agent with predict, got {spec!r}")

@@ -43,7 +43,8 @@ def play_human(agent: Any = None, opponent: Any = "gnugo", board_size: int = 5, 
     :param opponent: ``"gnugo"`` (default), ``"greedy"``, ``"random"`` or a callable board -> action
     :param human_color: ``"black"`` or ``"white"``
     :param max_frames: stop after this many frames (for scripted runs); None runs until closed
-    :returns: the last game's result: ``{"score", "winner", "moves"}`` (score None if unfinished)
+    :returns: the last game's result: ``{"score", "winner", "moves", "history"}`` (score None
+        if unfinished; history is the list of actions played)
     """
     import numpy as np
 
@@ -86,7 +87,7 @@ def play_human(agent: Any = None, opponent: Any = "gnugo", board_size: int = 5, 
                 elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
                     action = click_to_action(*event.pos, board_size)
                 if command == "quit":
-                    return result
+                    return {**result, "history": list(board.history)}
                 if command == "new":
                     board = GoBoard(board_size, komi=komi)
                     player.reset(np.random.default_rng())
@@ -107,7 +108,7 @@ def play_human(agent: Any = None, opponent: Any = "gnugo", board_size: int = 5, 
     finally:
         renderer.close()
         player.close()
-    return result
+    return {**result, "history": list(board.history)}
 
 
 def _undo(board: GoBoard, human: int) -> GoBoard:

@@ -72,14 +72,14 @@ def board_text(board: GoBoard, result: dict | None = None) -> str:
 def point_at_pixel(x: float, y: float, size: int, cell: int = CELL, margin: int = MARGIN) -> int | None:
     """The action a click at pixel (x, y) means: the nearest intersection, or None when outside the board.
 
-    A click within half a cell of an intersection selects it; clicks in the footer or
-    beyond the board's edge select nothing. (The pass is a key, not a click.)
+    A click within 0.45 of a cell of an intersection (in both directions) selects it;
+    clicks between intersections, in the footer or beyond the board's edge select nothing.
     """
     col = round((x - margin) / cell)
     row = round((y - margin) / cell)
     if not (0 <= row < size and 0 <= col < size):
         return None
-    if abs(x - (margin + col * cell)) > cell / 2 or abs(y - (margin + row * cell)) > cell / 2:
+    if abs(x - (margin + col * cell)) > 0.45 * cell or abs(y - (margin + row * cell)) > 0.45 * cell:
         return None
     return row * size + col
 

@@ -1,0 +1,119 @@
+"""SARSA self-play, the Go evaluation helpers, and the human-play helpers."""
+
+import gymnasium as gym
+import numpy as np
+import pytest
+
+from rldojo.baselines.core import Agent, make_agent
+from rldojo.baselines.selfplay import SelfPlaySarsa
+from rldojo.envs.go.board import BLACK, WHITE, GoBoard
+from rldojo.envs.go.env import GoEnv
+from rldojo.envs.go.evaluation import fit_elo, play_game, round_robin, win_rate
+from rldojo.envs.go.opponents import GreedyOpponent, RandomOpponent
+
+
+@pytest.fixture(scope="module")
+def trained():
+    agent = SelfPlaySarsa(gym.make("Go-v0", board_size=5), seed=0)
+    agent.learn(6_000)
+    return agent
+
+
+def test_selfplay_sarsa_beats_random_on_5x5(trained):
+    result = win_rate(trained, "random", games=100, size=5, seed=1)
+    assert result.win_rate >= 0.95, result
+    assert result.wins_as_black >= 47 and result.wins_as_white >= 47
+
+
+def test_the_update_follows_the_two_player_cycle():
+    # One learner's (s, a) is updated only when it moves again, from the position after
+    # the opponent's reply: replay a game by hand and check who was updated when.
+    agent = SelfPlaySarsa(GoEnv(board_size=3), seed=0, epsilon_start=0.0, epsilon_end=0.0)
+    calls = []
+    original = agent._update
+
+    def spy(color, features, q, target):
+        calls.append((color, agent.num_timesteps))
+        original(color, features, q, target)
+
+    agent._update = spy
+    agent.learn(6)
+    # Moves 1 (black) and 2 (white) update nothing; move 3 (black) updates black's move 1,
+    # move 4 updates white's move 2, and so on: the colours alternate, each a full cycle late.
+    movers = [c for c, _ in calls]
+    assert movers[:4] == [BLACK, WHITE, BLACK, WHITE]
+    assert [t for _, t in calls][:2] == [2, 3]  # counted before the step that follows the choice
+
+
+def test_learners_choose_legal_moves_only_and_checkpoints_keep_both(tmp_path, trained):
+    board = GoBoard.from_rows(["XO...", ".....", ".....", ".....", "....."], to_play=BLACK)
+    for _ in range(20):
+        assert board.is_legal(trained.act(board, deterministic=False))
+    path = trained.save(tmp_path / "sarsa.pt")
+    again = Agent.load(path)
+    assert isinstance(again, SelfPlaySarsa)
+    assert np.array_equal(again.weights, trained.weights)
+    assert again.weights[BLACK].any() and again.weights[WHITE].any()
+    assert not np.array_equal(again.weights[BLACK], again.weights[WHITE])
+    # predict answers for the side to move of a Go-v0 observation, within the mask.
+    env = GoEnv(board_size=5, agent_color="white")
+    obs, info = env.reset(seed=0)
+    action, _ = again.predict(obs, action_masks=info["action_mask"])
+    assert info["action_mask"][action] == 1
+    assert make_agent("selfplay-sarsa", GoEnv(board_size=5)).name == "selfplay-sarsa"
+
+
+def test_win_rate_plays_both_colours_and_round_robin_ranks_players():
+    result = win_rate(GreedyOpponent(), "random", games=20, size=5, seed=0)
+    assert result.games == 20 and result.wins >= 18
+    assert result.wins_as_black + result.wins_as_white == result.wins
+    table = round_robin({"random": "random", "greedy": "greedy", "first": lambda b: int(b.legal_actions()[0])},
+                        size=5, games_per_pair=10)
+    ratings = dict(zip(table.names, table.ratings))
+    assert ratings["greedy"] > ratings["random"] and ratings["greedy"] > ratings["first"]
+    assert "| greedy |" in table.to_markdown()
+    assert abs(np.mean(table.ratings) - 1500) < 1e-6
+
+
+def test_fit_elo_recovers_an_even_match_and_a_mismatch():
+    assert fit_elo([[0, 5], [5, 0]], 10) == pytest.approx([1500, 1500])
+    low, high = fit_elo([[0, 2], [8, 0]], 10)
+    assert 150 < high - low < 350  # 80% expected score is about 240 Elo
+
+
+def test_play_game_substitutes_a_pass_for_an_illegal_choice():
+    board = play_game(RandomOpponent(), lambda b: 0, size=3)
+    assert board.is_over()
+    white_moves = board.history[1::2]
+    assert white_moves.count(0) <= 1  # A3 at most once; afterwards it is a pass
+
+
+def test_click_and_key_mapping_and_undo():
+    from rldojo.envs.go.play import _undo, click_to_action, key_to_command
+    from rldojo.envs.go.render import CELL, MARGIN
+
+    assert click_to_action(MARGIN, MARGIN, 5) == 0
+    assert click_to_action(MARGIN + 4 * CELL, MARGIN + 4 * CELL, 5) == 24
+    assert click_to_action(MARGIN + CELL * 1.5, MARGIN, 5) is None  # between two points: nothing
+    width = 2 * MARGIN + 4 * CELL
+    assert click_to_action(10, width + 5, 5) == 25  # the footer strip is the pass
+    assert key_to_command("p") == "pass" and key_to_command("escape") == "quit" and key_to_command("x") is None
+    board = GoBoard(5)
+    for action in (12, 6, 18, 8):
+        board.play(action)
+    assert _undo(board, BLACK).history == [12, 6]
+    assert _undo(board, WHITE).history == [12, 6, 18]
+
+
+def test_play_human_runs_headless_with_scripted_clicks():
+    import pygame
+
+    from rldojo.envs.go.play import play_human
+    from rldojo.envs.go.render import CELL, MARGIN
+
+    pygame.display.init()
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(MARGIN + 2 * CELL, MARGIN + 2 * CELL),
+                                         button=1))
+    result = play_human(opponent="greedy", board_size=5, max_frames=3)
+    assert result["score"] is None  # unfinished game
+    assert result["history"][0] == 12 and len(result["history"]) == 2  # our click at C3, greedy's reply
