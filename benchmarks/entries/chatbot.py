@@ -13,14 +13,10 @@ every query of the corpus (or on 1000 fixed random queries for the toy) by the o
 from __future__ import annotations
 
 from benchmarks.suite import AgentSpec, Entry
+from rldojo.baselines.hyperparams.chatbot import TEXT_OVERRIDES
 
 METRIC = "rldojo.envs.chatbot.evaluation:chatbot_metric"
 AGENTS = ("reinforce", "ppo", "sb3-ppo", "sb3-dqn")
-
-# On the corpus REINFORCE learns faster with a linear policy and normalised advantages.
-TEXT_AGENT_KWARGS = {
-    "reinforce": {"hidden_sizes": (), "normalize_advantages": True, "learning_rate": 1e-2},
-}
 
 COURSE_BUDGET = {"quick": 1_000, "full": 5_000}  # 1000 queries = the course's 100 updates of 10
 TEXT_BUDGET = {"quick": 4_000, "full": 20_000}
@@ -40,7 +36,7 @@ ENTRIES = [
         label="ChatbotFeedback-v0/text",
         env_id="ChatbotFeedback-v0",
         env_kwargs={"queries": "text"},
-        agents=[AgentSpec(agent=name, timesteps=dict(TEXT_BUDGET), agent_kwargs=dict(TEXT_AGENT_KWARGS.get(name, {})))
+        agents=[AgentSpec(agent=name, timesteps=dict(TEXT_BUDGET), agent_kwargs=dict(TEXT_OVERRIDES.get(name, {})))
                 for name in AGENTS],
         metric=METRIC,
         headline="score_fraction",

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 import gymnasium as gym
 import numpy as np
@@ -72,6 +72,7 @@ class PPO(Agent):
         target_kl: float | None = None  # stop the epochs early when the approximate KL exceeds this
         hidden_sizes: tuple[int, ...] = (64, 64)  # hidden layers of the actor and of the critic
         activation: str = "tanh"  # "tanh" or "relu"
+        analytic_gradients: bool = True  # the backward pass written out (faster); False: autograd, same result
 
     # -- networks -------------------------------------------------------------------------
 
@@ -93,6 +94,8 @@ class PPO(Agent):
         self.critic = mlp(n_inputs, hidden, 1, ACTIVATIONS[c.activation], output_gain=1.0)
         for net in (self.actor, self.critic):
             orthogonal_hidden_init(net)
+        self._actor_layers = [m for m in self.actor if isinstance(m, nn.Linear)]
+        self._critic_layers = [m for m in self.critic if isinstance(m, nn.Linear)]
         self.optimizer = adam([*self.actor.parameters(), *self.critic.parameters()], c.learning_rate)
         self._envs: SingleEnv | VectorEnvs | None = None
         self._sync_numpy_policy()
@@ -185,38 +188,26 @@ class PPO(Agent):
         advantages = torch.from_numpy(data["advantages"])
         returns = torch.from_numpy(data["returns"])
         masks = torch.from_numpy(data["masks"]) if "masks" in data else None
+        one_hot = torch.zeros(n, self.n_actions).scatter_(1, actions, 1.0)
         params = [*self.actor.parameters(), *self.critic.parameters()]
+        gradients = self._analytic_gradients if c.analytic_gradients else self._autograd_gradients
         batch_size = min(int(c.batch_size), n)
         stats = []
         for _ in range(int(c.n_epochs)):
             order = torch.from_numpy(self.rng.permutation(n))
-            approx_kl = 0.0
             for start in range(0, n, batch_size):
                 idx = order[start:start + batch_size]
-                logits = self.actor(obs[idx])
-                if masks is not None:
-                    logits = logits.masked_fill(~masks[idx], MASKED_LOGIT)
-                log_probs_all = torch.log_softmax(logits, dim=1)
-                log_probs = log_probs_all.gather(1, actions[idx]).squeeze(1)
-                log_ratio = log_probs - old_log_probs[idx]
-                ratio = log_ratio.exp()
                 adv = advantages[idx]
                 if c.normalize_advantage and len(idx) > 1:
                     adv = (adv - adv.mean()) / (adv.std() + 1e-8)
-                # The clipped surrogate: take the pessimistic of the two estimates.
-                policy_loss = -torch.min(adv * ratio, adv * ratio.clamp(1.0 - clip, 1.0 + clip)).mean()
-                value_loss = (returns[idx] - self.critic(obs[idx]).squeeze(1)).pow(2).mean()
-                loss = policy_loss + c.vf_coef * value_loss
-                if c.ent_coef:
-                    entropy = -(log_probs_all.exp() * log_probs_all).sum(1).mean()
-                    loss = loss - c.ent_coef * entropy
-                self.optimizer.zero_grad(set_to_none=True)
-                loss.backward()
+                batch = Minibatch(obs[idx], actions[idx], one_hot[idx], old_log_probs[idx], adv, returns[idx],
+                                  None if masks is None else masks[idx])
+                policy_loss, value_loss, log_ratio = gradients(batch, clip)
                 nn.utils.clip_grad_norm_(params, c.max_grad_norm, foreach=True)
                 self.optimizer.step()
-                with torch.no_grad():
-                    approx_kl = float(((ratio - 1.0) - log_ratio).mean())
-            stats.append((float(policy_loss.detach()), float(value_loss.detach()), approx_kl))
+            # KL(old || new) estimated on the epoch's last minibatch, as k3 = (r - 1) - log r.
+            approx_kl = float((log_ratio.exp() - 1.0 - log_ratio).mean())
+            stats.append((float(policy_loss), float(value_loss), approx_kl))
             if c.target_kl is not None and approx_kl > 1.5 * c.target_kl:
                 break
         self._sync_numpy_policy()
@@ -225,6 +216,64 @@ class PPO(Agent):
         self.episodes.log_scalar("train/value_loss", value_loss, self.num_timesteps)
         self.episodes.log_scalar("train/approx_kl", approx_kl, self.num_timesteps)
         self.episodes.log_scalar("train/learning_rate", lr, self.num_timesteps)
+
+    def _autograd_gradients(self, batch: "Minibatch", clip: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The PPO loss and its gradients by autograd: the reference the analytic path is tested against."""
+        c = self.config
+        logits = self.actor(batch.obs)
+        if batch.masks is not None:
+            logits = logits.masked_fill(~batch.masks, MASKED_LOGIT)
+        log_probs_all = torch.log_softmax(logits, dim=1)
+        log_ratio = log_probs_all.gather(1, batch.actions).squeeze(1) - batch.old_log_probs
+        ratio = log_ratio.exp()
+        # The clipped surrogate: take the pessimistic of the two estimates.
+        policy_loss = -torch.min(batch.advantages * ratio,
+                                 batch.advantages * ratio.clamp(1.0 - clip, 1.0 + clip)).mean()
+        value_loss = (batch.returns - self.critic(batch.obs).squeeze(1)).pow(2).mean()
+        loss = policy_loss + c.vf_coef * value_loss
+        if c.ent_coef:
+            entropy = -(log_probs_all.exp() * log_probs_all).sum(1).mean()
+            loss = loss - c.ent_coef * entropy
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        return policy_loss.detach(), value_loss.detach(), log_ratio.detach()
+
+    @torch.no_grad()
+    def _analytic_gradients(self, batch: "Minibatch", clip: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The same loss and gradients as :meth:`_autograd_gradients`, with the backward pass written out.
+
+        For a few tiny layers autograd's bookkeeping costs more than the arithmetic; the
+        derivatives of this loss are short:
+
+        - surrogate: d/d log pi(a|s) = -A * ratio / B where the unclipped term is the minimum, else 0;
+        - log-softmax: d log pi(a|s) / d logits = onehot(a) - pi;
+        - entropy H = -sum pi log pi: dH / d logits = -pi * (log pi + H);
+        - value: d/dV = vf_coef * 2 * (V - R) / B; then back through the tanh (or ReLU) layers.
+        """
+        c = self.config
+        size = len(batch.obs)
+        actor_inputs, logits = forward_keeping_inputs(self._actor_layers, batch.obs, c.activation)
+        if batch.masks is not None:
+            logits = logits.masked_fill(~batch.masks, MASKED_LOGIT)
+        log_probs_all = torch.log_softmax(logits, dim=1)
+        probs = log_probs_all.exp()
+        log_ratio = (log_probs_all * batch.one_hot).sum(1) - batch.old_log_probs
+        ratio = log_ratio.exp()
+        unclipped = batch.advantages * ratio
+        clipped = batch.advantages * ratio.clamp(1.0 - clip, 1.0 + clip)
+        policy_loss = -torch.minimum(unclipped, clipped).mean()
+        d_log_prob = -(unclipped * (unclipped <= clipped)) / size
+        d_logits = d_log_prob[:, None] * (batch.one_hot - probs)
+        if c.ent_coef:
+            entropy = -(probs * log_probs_all).sum(1)
+            d_logits += (c.ent_coef / size) * probs * (log_probs_all + entropy[:, None])
+        backward_through(self._actor_layers, actor_inputs, d_logits, c.activation)
+
+        critic_inputs, values = forward_keeping_inputs(self._critic_layers, batch.obs, c.activation)
+        error = values.squeeze(1) - batch.returns
+        value_loss = error.pow(2).mean()
+        backward_through(self._critic_layers, critic_inputs, (c.vf_coef * 2.0 / size) * error[:, None], c.activation)
+        return policy_loss, value_loss, log_ratio
 
     # -- checkpoints ----------------------------------------------------------------------
 
@@ -237,6 +286,42 @@ class PPO(Agent):
         self.critic.load_state_dict(state["critic"])
         self.optimizer.load_state_dict(state["optimizer"])
         self._sync_numpy_policy()
+
+
+# ------------------------------------------------------------------------------ the update's pieces
+
+
+class Minibatch(NamedTuple):
+    obs: torch.Tensor
+    actions: torch.Tensor  # (B, 1) int64
+    one_hot: torch.Tensor  # (B, n_actions) the actions one-hot
+    old_log_probs: torch.Tensor
+    advantages: torch.Tensor
+    returns: torch.Tensor
+    masks: torch.Tensor | None
+
+
+def forward_keeping_inputs(layers: list[nn.Linear], x: torch.Tensor, activation: str):
+    """An MLP's forward pass, keeping each Linear layer's input for the backward pass."""
+    inputs = [x]
+    for layer in layers[:-1]:
+        pre = torch.addmm(layer.bias, x, layer.weight.t())
+        x = torch.tanh(pre) if activation == "tanh" else torch.relu(pre)
+        inputs.append(x)
+    return inputs, torch.addmm(layers[-1].bias, x, layers[-1].weight.t())
+
+
+def backward_through(layers: list[nn.Linear], inputs: list[torch.Tensor], d_out: torch.Tensor,
+                     activation: str) -> None:
+    """Set ``.grad`` of every layer from d loss / d output, walking the layers backwards."""
+    for i in range(len(layers) - 1, -1, -1):
+        layer = layers[i]
+        layer.weight.grad = d_out.t() @ inputs[i]
+        layer.bias.grad = d_out.sum(0)
+        if i > 0:
+            d_out = d_out @ layer.weight
+            h = inputs[i]  # the activation's output: tanh' = 1 - h^2, relu' = [h > 0]
+            d_out = d_out * (1.0 - h * h) if activation == "tanh" else d_out * (h > 0)
 
 
 # ------------------------------------------------------------------------------ numpy policy

@@ -67,11 +67,18 @@ OPTIMIZERS = {cls.__name__: cls for cls in (torch.optim.Adam, torch.optim.AdamW,
 # ------------------------------------------------------------------------------ env wrapping
 
 
-class InfoActionMasker(gym.Wrapper):
-    """Gives an env that reports ``info["action_mask"]`` the ``action_masks()`` method MaskablePPO reads."""
+class InfoActionMasker(ActionMasker if ActionMasker is not None else gym.Wrapper):
+    """sb3-contrib's ActionMasker for an env that reports its mask in ``info["action_mask"]`` only.
+
+    It remembers the mask of the last ``reset`` or ``step`` and hands it to MaskablePPO
+    through ``action_masks()``.
+    """
 
     def __init__(self, env: gym.Env):
-        super().__init__(env)
+        if ActionMasker is not None:
+            super().__init__(env, lambda _env: self._recorded_mask())
+        else:  # pragma: no cover
+            super().__init__(env)
         self._mask = None
 
     def reset(self, **kwargs):
@@ -84,10 +91,13 @@ class InfoActionMasker(gym.Wrapper):
         self._mask = info.get("action_mask")
         return obs, reward, terminated, truncated, info
 
-    def action_masks(self) -> np.ndarray:
-        if self._mask is None:
+    def _recorded_mask(self) -> np.ndarray:
+        if self._mask is None:  # an env without masks: every action is legal
             return np.ones(self.action_space.n, dtype=bool)
         return np.asarray(self._mask, dtype=bool)
+
+    def action_masks(self) -> np.ndarray:
+        return self._recorded_mask()
 
 
 def _has_action_masks(env: gym.Env) -> bool:
@@ -117,7 +127,7 @@ def wrap_env(env, monitor_dir=None, n_envs: int = 1, masks: bool = False, index:
             return lambda: wrap_env(env if i == 0 else gym.make(spec), monitor_dir, 1, masks, index=i)
 
         return DummyVecEnv([factory(i) for i in range(n_envs)])
-    if masks and ActionMasker is not None and not _has_action_masks(env):
+    if masks and not _has_action_masks(env):
         env = InfoActionMasker(env)
     if not _is_monitored(env):
         filename = None

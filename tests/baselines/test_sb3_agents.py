@@ -167,3 +167,16 @@ def test_n_envs_and_schedules():
     assert agent.lr_schedule(1.0) == pytest.approx(1e-3) and agent.lr_schedule(0.5) == pytest.approx(5e-4)
     with pytest.raises(ValueError, match="activation_fn"):
         make_agent("sb3-dqn", "CartPole-v1", policy_kwargs={"activation_fn": "wiggle"})
+
+
+def test_every_policy_agent_default_builds():
+    from rldojo.baselines.hyperparams import defaults
+    from rldojo.baselines.hyperparams.policy_agents import HYPERPARAMS
+
+    assert {agent for _, agent in HYPERPARAMS} == {"reinforce", "ppo", "a2c", *CLASSES}
+    for (env_id, agent_name), kwargs in HYPERPARAMS.items():
+        assert defaults(env_id, agent_name) == kwargs
+        agent = make_agent(agent_name, env_id, seed=0, **kwargs)
+        obs, _ = gym.make(env_id).reset(seed=0)
+        action, _ = agent.predict(obs, deterministic=True)
+        assert gym.make(env_id).action_space.contains(int(action)), (env_id, agent_name)

@@ -7,6 +7,7 @@ import pytest
 from benchmarks.entries.chatbot import ENTRIES
 from rldojo.baselines.core import make_agent
 from rldojo.baselines.hyperparams import defaults
+from rldojo.baselines.hyperparams.chatbot import text_defaults
 from rldojo.envs.chatbot.evaluation import chatbot_metric, true_score_report
 
 ENV_ID = "ChatbotFeedback-v0"
@@ -30,7 +31,7 @@ def test_course_reinforce_picks_the_10_point_response_within_100_updates():
 
 def test_text_mode_ppo_reaches_90_percent_of_the_oracle():
     env = gym.make(ENV_ID, queries="text")
-    agent = make_agent("ppo", env, seed=0, **defaults(ENV_ID, "ppo"))
+    agent = make_agent("ppo", env, seed=0, **text_defaults("ppo"))
     untrained = true_score_report(agent, env)
     agent.learn(6_144)
     report = true_score_report(agent, env)
@@ -54,3 +55,5 @@ def test_benchmark_entries_name_the_agents_and_the_metric():
         assert [spec.agent for spec in entry.agents] == ["reinforce", "ppo", "sb3-ppo", "sb3-dqn"]
         assert entry.headline == "score_fraction"
     assert labels["ChatbotFeedback-v0/text"].env_kwargs == {"queries": "text"}
+    assert {s.agent: s.agent_kwargs["n_steps"] for s in labels["ChatbotFeedback-v0/text"].agents if "ppo" in s.agent} == {
+        "ppo": 256, "sb3-ppo": 256}

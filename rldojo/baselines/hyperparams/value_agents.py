@@ -12,19 +12,21 @@ _MAZE_TABULAR = {"learning_rate": 0.5, "gamma": 0.95, "epsilon_decay": 0.99}
 # reach a greedy mean return of about 7.5 (optimal is about 7.9) in 50k steps.
 _TAXI_TABULAR = {"learning_rate": 0.5, "gamma": 0.99, "epsilon_decay": 0.99, "epsilon_end": 0.01}
 
-# CartPole from the state vector: a standard DQN with Polyak-averaged target network.
+# CartPole from the state vector: a standard double DQN with a Polyak-averaged target network
+# (tau 0.005 at every step) and two gradient steps every four env steps.
 _CARTPOLE_DQN = {
     "form": "standard",
-    "hidden_sizes": (256, 256),
-    "learning_rate": 2.3e-3,
+    "hidden_sizes": (64, 64),
+    "learning_rate": 1e-3,
     "batch_size": 64,
-    "buffer_size": 100_000,
+    "buffer_size": 50_000,
     "learning_starts": 1_000,
-    "train_freq": 256,
-    "gradient_steps": 128,
-    "target_update_interval": 256,
-    "exploration_fraction": 0.16,
-    "epsilon_end": 0.04,
+    "train_freq": 4,
+    "gradient_steps": 2,
+    "target_update_interval": 1,
+    "tau": 0.005,
+    "exploration_fraction": 0.1,
+    "epsilon_end": 0.02,
     "loss": "huber",
 }
 

@@ -110,7 +110,7 @@ def _tables(game: PokerGame) -> _Tables:
 
 
 class _Opponent:
-    """Chooses the opponent's actions; every random draw comes from the env's generator."""
+    """Chooses the opponent's actions; every random draw comes from the env's generator (``uniform``)."""
 
     def __init__(self, game: PokerGame, spec, alpha: float):
         self.kind = "table"
@@ -153,18 +153,18 @@ class _Opponent:
             legal = tuple(int(a) for a in np.flatnonzero(tree.legal_mask[i]))
             self.table.append((legal, np.cumsum(matrix[i, list(legal)]).tolist()))
 
-    def act(self, tables: _Tables, deal: int, node: int, rng: np.random.Generator) -> int:
+    def act(self, tables: _Tables, deal: int, node: int, uniform: Callable[[], float]) -> int:
         kind = self.kind
         if kind == "random":
             legal = tables.legal[node]
-            return legal[int(rng.random() * len(legal))]
+            return legal[int(uniform() * len(legal))]
         if kind == "always_call":
             return CALL
         if kind == "always_raise":
             return RAISE if tables.children[node][RAISE] >= 0 else CALL
         if kind == "table":
             actions, cumulative = self.table[tables.infoset[node][deal]]
-            u = rng.random() * cumulative[-1]
+            u = uniform() * cumulative[-1]
             for a, c in zip(actions, cumulative):
                 if u < c:
                     return a
@@ -183,7 +183,8 @@ class _Opponent:
         from rldojo.envs.cards.analysis import _probabilities
 
         probs = _probabilities(choice, tables.masks[node].astype(bool), "opponent")
-        return int(rng.choice(NUM_ACTIONS, p=probs))
+        cumulative = np.cumsum(probs)
+        return int(min(np.searchsorted(cumulative, uniform() * cumulative[-1], side="right"), NUM_ACTIONS - 1))
 
 
 class LegalActionSpace(spaces.Discrete):
@@ -242,6 +243,7 @@ class CardGameEnv(gym.Env):
         self.observation_space = spaces.Box(0.0, 1.0, shape=(observation_size(self.game),), dtype=np.float32)
         self.seat = 0
         self._seat_index = None if seat == "random" else SEATS.index(seat)
+        self._uniforms: list[float] = []  # uniform draws from np_random, used from the end
         self.deal_index = -1  # index into tables.deals: (first card, second card[, public card])
         self.node = 0  # the betting sequence so far, a node of the tree
         self.forfeited = False  # the agent's illegal action ended the hand (illegal_action="forfeit")
@@ -276,8 +278,15 @@ class CardGameEnv(gym.Env):
             moves.append((self.seat, FOLD))
         return moves
 
+    def _uniform(self) -> float:
+        """A uniform draw in [0, 1) from ``self.np_random``, taken 256 at a time (one call costs as much as 256)."""
+        if not self._uniforms:
+            self._uniforms = self.np_random.random(256).tolist()
+            self._uniforms.reverse()
+        return self._uniforms.pop()
+
     def _play_opponent(self) -> None:
-        tables, rng, seat, deal = self.tables, self.np_random, self.seat, self.deal_index
+        tables, seat, deal = self.tables, self.seat, self.deal_index
         node = self.node
         player = tables.player[node]
         opponent = self.opponent
@@ -285,9 +294,9 @@ class CardGameEnv(gym.Env):
         while player >= 0 and player != seat:
             if uniform:  # the common case, inlined: one draw from the legal actions
                 legal = tables.legal[node]
-                action = legal[int(rng.random() * len(legal))]
+                action = legal[int(self._uniform() * len(legal))]
             else:
-                action = opponent.act(tables, deal, node, rng)
+                action = opponent.act(tables, deal, node, self._uniform)
             child = tables.children[node][action]
             if child < 0:
                 raise ValueError(f"the opponent chose illegal action {action}; legal: {tables.legal[node]}")
@@ -319,11 +328,10 @@ class CardGameEnv(gym.Env):
     def reset(self, *, seed: int | None = None, options: dict | None = None):
         if seed is not None:
             super().reset(seed=seed)
-        rng = self.np_random
+            self._uniforms = []  # drawn from the old generator
         tables = self.tables
-        # rng.random() rather than rng.integers(): the same uniform draw, several times cheaper
-        self.deal_index = int(rng.random() * tables.num_deals)
-        self.seat = int(rng.random() * 2) if self._seat_index is None else self._seat_index
+        self.deal_index = int(self._uniform() * tables.num_deals)
+        self.seat = int(self._uniform() * 2) if self._seat_index is None else self._seat_index
         self.node = 0
         self.forfeited = False
         if tables.player[0] != self.seat:

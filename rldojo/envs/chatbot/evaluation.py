@@ -88,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     import rldojo  # noqa: F401
     from rldojo.baselines.core import make_agent
     from rldojo.baselines.hyperparams import defaults
+    from rldojo.baselines.hyperparams.chatbot import text_defaults
 
     parser = argparse.ArgumentParser(prog="python -m rldojo.envs.chatbot.evaluation", description=main.__doc__)
     parser.add_argument("--queries", choices=("course", "text"), default="course")
@@ -100,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     env_id = "ChatbotFeedback-v0"
-    kwargs = defaults(env_id, args.agent)
+    # Text mode starts from the corpus's tuned settings (hyperparams/chatbot.py: TEXT_OVERRIDES).
+    kwargs = text_defaults(args.agent) if args.queries == "text" else defaults(env_id, args.agent)
     for pair in args.kwarg:
         key, _, raw = pair.partition("=")
         try:
