@@ -515,7 +515,9 @@ class Agent:
         self.observation_space = getattr(self.env, "single_observation_space", self.env.observation_space)
         self.action_space = getattr(self.env, "single_action_space", self.env.action_space)
         self.num_timesteps = 0
-        self.rng = np.random.default_rng(seed)
+        # A child stream of the seed: the env's first reset takes the seed itself, and numpy
+        # would otherwise give agent and env the very same random numbers.
+        self.rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
         set_global_seeds(seed)
         self._env_seeded = False
         env_id, _ = _env_identity(self.env)

@@ -24,6 +24,7 @@ import dataclasses
 import numpy as np
 import torch
 from gymnasium import spaces
+from gymnasium.vector import VectorEnv
 from torch import nn
 
 from rldojo.baselines.core import Agent, TrainingRun, action_mask
@@ -63,6 +64,8 @@ class Reinforce(Agent):
             raise ValueError(f"baseline must be one of {', '.join(BASELINES)}, got {c.baseline!r}")
         if not 0.0 <= c.gamma <= 1.0:
             raise ValueError(f"gamma must be in [0, 1], got {c.gamma}")
+        if isinstance(self.env, VectorEnv):
+            raise ValueError("Reinforce plays one env (whole episodes in turn); pass a single env, not a VectorEnv")
         if not isinstance(self.action_space, spaces.Discrete):
             raise ValueError(f"Reinforce needs a Discrete action space, got {self.action_space}")
         if not isinstance(self.observation_space, (spaces.Box, spaces.Discrete, spaces.MultiBinary)):

@@ -30,8 +30,7 @@ The features of a stone move are: the 3x3 pattern around the point from the move
 to the board's symmetries, stones captured, liberties of the chain after the move, stones
 rescued from atari, opponent chains put in atari, whether it fills its own eye, and the
 distance to the opponent's last move, and whose sphere of influence the point lies in
-(a sum of 1 / (1 + distance) over nearby stones, five levels) crossed with those liberties,
-and how many of the mover's stones are left in atari after the move (0, 1, 2-3, 4+). The pass has its own features: the current
+(a sum of 1 / (1 + distance) over nearby stones, five levels) crossed with those liberties. The pass has its own features: the current
 Tromp-Taylor score from the mover's side crossed with how full the board is. A pass
 right after the opponent's pass ends the game, so its value is not learned but read
 from the rules: the final score it would give.
@@ -67,7 +66,6 @@ N_DISTANCE = 4
 N_PASS = 2 * 7 * 4
 N_BIAS = 2
 N_INFLUENCE = 5 * 4
-N_DANGER = 4
 
 
 class GoFeatures:
@@ -107,7 +105,6 @@ class GoFeatures:
         self.o_pass = offset; offset += N_PASS
         self.o_bias = offset; offset += N_BIAS
         self.o_influence = offset; offset += N_INFLUENCE
-        self.o_danger = offset; offset += N_DANGER
         self.size_total = offset
         self.place = [self.o_place + k for k in classes]
         self.rc = [divmod(p, size) for p in range(n)]
@@ -117,7 +114,7 @@ class GoFeatures:
         self.kernel = np.where(distance <= 3, 1.0 / (1.0 + distance), 0.0)
 
     def of_move(self, board: GoBoard, point: int, last_rc: tuple[int, int] | None, score_bucket: int,
-                influence: list[int] | None = None, own_atari: int | None = None) -> list[int]:
+                influence: list[int] | None = None) -> list[int]:
         """The indices of the features that are on for the side to move playing ``point``."""
         if point == self.pass_action:
             opponent_passed = 1 if board.consecutive_passes else 0
@@ -167,17 +164,6 @@ class GoFeatures:
         ]
         if eye:
             features.append(self.o_eye)
-        if own_atari is not None:
-            # Own stones the opponent could take next move: those in atari now, less the ones this
-            # move joins, plus the new chain if it has one liberty. (Greedy players take them.)
-            joined_atari, joined = 0, 1
-            for chain in {id(chain_of[q]): chain_of[q] for q in board._neighbours[point]
-                          if stones[q] == color}.values():
-                joined += len(chain.stones)
-                if len(chain.liberties) == 1:
-                    joined_atari += len(chain.stones)
-            danger = own_atari - joined_atari + (joined if liberties == 1 and not taken else 0)
-            features.append(self.o_danger + (0 if danger <= 0 else 1 if danger == 1 else 2 if danger <= 3 else 3))
         if influence is not None:
             # Whose sphere the point is in (5 levels) crossed with the new chain's liberties.
             features.append(self.o_influence + influence[point] * 4 + (min(liberties, 4) - 1 if liberties else 0))
@@ -217,8 +203,7 @@ class GoFeatures:
             bucket = 0 if score <= -10 else 1 if score < -3 else 2
         else:
             bucket = 4 if score <= 3 else 5 if score <= 10 else 6
-        own_atari = sum(len(c.stones) for c in board._chain_sets[board.to_play] if len(c.liberties) == 1)
-        return last_rc, bucket, self.influence(board), own_atari
+        return last_rc, bucket, self.influence(board)
 
 
 class SelfPlaySarsa(Agent):
@@ -234,7 +219,7 @@ class SelfPlaySarsa(Agent):
     class Config:
         learning_rate: float = 0.1  # step size at the start, divided among the features that are on
         learning_rate_end: float = 0.02  # step size at the end of training (linear decay)
-        gamma: float = 1.0  # discount; games are short and only the result counts
+        gamma: float = 0.9  # discount: below 1 it prefers winning sooner and damps the noise of long games
         epsilon_start: float = 0.3  # exploration at the start of training
         epsilon_end: float = 0.05  # exploration after the decay
         exploration_fraction: float = 0.6  # fraction of the budget over which epsilon decays linearly

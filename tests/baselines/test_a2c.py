@@ -37,7 +37,7 @@ def test_actor_and_critic_learn_cartpole():
     assert isinstance(agent, A2C)
     agent.learn(20_000)
     result = evaluate(agent, gym.make("CartPole-v1"), n_episodes=10, seed=100)
-    assert result.mean_return >= 100  # random play: about 22; measured 166-482 over 6 seeds
+    assert result.mean_return >= 100  # random play: about 22; seeds 0-3 gave 481, 166, 340, 254
 
 
 def test_masks_are_honoured():

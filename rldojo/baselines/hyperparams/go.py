@@ -11,6 +11,7 @@ HYPERPARAMS = {
     ("Go-v0", "selfplay-sarsa"): {
         "learning_rate": 0.1,
         "learning_rate_end": 0.02,
+        "gamma": 0.9,
         "epsilon_start": 0.3,
         "epsilon_end": 0.05,
         "exploration_fraction": 0.6,

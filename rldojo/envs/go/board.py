@@ -150,6 +150,7 @@ class GoBoard:
         self._empty_neighbours = [len(nb) for nb in self._neighbours]
         self._crowded: set[int] = set()  # empty points with no empty neighbour
         self._chain_sets: tuple[None, set[Chain], set[Chain]] = (None, set(), set())  # live chains by colour
+        self._atari: tuple[None, set[Chain], set[Chain]] = (None, set(), set())  # chains with one liberty
         self._flat[:] = 0
         self._open = np.ones(n + 1, dtype=np.int8)  # 1 on empty points and on the pass: the mask before rules
         self._over = False
@@ -276,10 +277,9 @@ class GoBoard:
         # Moves that capture: the last liberty of an opponent chain in atari. They are
         # never suicide; under superko the position they make is checked exactly.
         capturing: dict[int, int] = {}
-        for chain in self._chain_sets[3 - color]:
-            if len(chain.liberties) == 1:
-                for point in chain.liberties:
-                    capturing[point] = capturing.get(point, 0) ^ chain.hash
+        for chain in self._atari[3 - color]:
+            for point in chain.liberties:
+                capturing[point] = capturing.get(point, 0) ^ chain.hash
         if capturing and superko:
             now = self.hash
             keys = self._keys[color]
@@ -314,7 +314,7 @@ class GoBoard:
 
     def _atari_chains(self, color: int) -> list[Chain]:
         """Chains of ``color`` with exactly one liberty."""
-        return [chain for chain in self._chain_sets[color] if len(chain.liberties) == 1]
+        return list(self._atari[color])
 
     def legal_actions(self) -> list[int]:
         """The legal actions of the side to move, in increasing order (pass last)."""
@@ -405,6 +405,7 @@ class GoBoard:
                 for s in other.stones:
                     chain_of[s] = chain
                 self._chain_sets[color].discard(other)
+                self._atari[color].discard(other)
         else:
             chain = Chain(color, [point], liberties, key)
             chain_of[point] = chain
@@ -412,13 +413,21 @@ class GoBoard:
 
         taken = 0
         single_taken = None
+        atari = self._atari
         for enemy in enemies:
             enemy.liberties.discard(point)
-            if not enemy.liberties:
+            left = len(enemy.liberties)
+            if not left:
                 taken += len(enemy.stones)
                 if len(enemy.stones) == 1:
                     single_taken = enemy.stones[0]
                 self._remove(enemy)
+            elif left == 1:
+                atari[opponent].add(enemy)
+        if len(chain.liberties) == 1:
+            atari[color].add(chain)
+        else:
+            atari[color].discard(chain)
         if taken:
             self.captures[color] += taken
         # Simple ko: a single stone took a single stone and is itself left in atari.
@@ -443,6 +452,8 @@ class GoBoard:
         flat = self._flat
         opened = self._open
         crowded = self._crowded
+        atari = self._atari
+        atari[chain.color].discard(chain)
         for s in chain.stones:
             board[s] = EMPTY
             chain_of[s] = None
@@ -454,6 +465,8 @@ class GoBoard:
                 other = chain_of[n]
                 if other is not None:
                     other.liberties.add(s)
+                    if len(other.liberties) == 2:
+                        atari[other.color].discard(other)
                 else:
                     crowded.discard(n)
         for s in chain.stones:
@@ -534,6 +547,7 @@ class GoBoard:
         other._chain_of = chain_of
         other._chain_sets = (None, {mapping[id(c)] for c in self._chain_sets[BLACK]},
                              {mapping[id(c)] for c in self._chain_sets[WHITE]})
+        other._atari = (None, {mapping[id(c)] for c in self._atari[BLACK]}, {mapping[id(c)] for c in self._atari[WHITE]})
         other._crowded = self._crowded.copy()
         other.captures = dict(self.captures)
         other.history = self.history.copy()
@@ -577,8 +591,11 @@ class GoBoard:
         board = self._board
         self._crowded = {p for p in range(self.num_points) if board[p] == EMPTY and not self._empty_neighbours[p]}
         self._chain_sets = (None, set(), set())
+        self._atari = (None, set(), set())
         for chain in {id(c): c for c in self._chain_of if c is not None}.values():
             self._chain_sets[chain.color].add(chain)
+            if len(chain.liberties) == 1:
+                self._atari[chain.color].add(chain)
 
     def _put(self, point: int, color: int) -> None:
         """Place a stone with no capture and no rule check (setting up positions)."""
