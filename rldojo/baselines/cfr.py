@@ -90,12 +90,23 @@ class CFR(Agent):
             for i, node in enumerate(nodes):
                 for action, child in tree.node_children[node]:
                     children[i, action] = child
+            player = np.array([tree.node_player[n] for n in nodes])
+            infoset = np.stack([tree.node_infoset[n] for n in nodes])  # (nodes, deals)
+            legal = children != self._dummy
+            per_player = []
+            for p in (0, 1):  # what a pass for player p needs at this level, precomputed
+                mine = player == p
+                index = infoset[mine][:, None, :] * NUM_ACTIONS + np.arange(NUM_ACTIONS)[None, :, None]
+                per_player.append({"mine": mine, "any": bool(mine.any()), "nodes": np.array(nodes)[mine],
+                                   "index": index.ravel(), "legal": legal[mine][:, :, None]})
             self._levels.append({
                 "nodes": np.array(nodes),
-                "player": np.array([tree.node_player[n] for n in nodes]),
-                "infoset": np.stack([tree.node_infoset[n] for n in nodes]),  # (nodes, deals)
+                "player": player,
+                "infoset": infoset,
                 "children": children,  # (nodes, 3)
-                "legal": children != self._dummy,
+                "children_flat": children.ravel(),
+                "legal": legal,
+                "per_player": per_player,
             })
         self._terminal_values = np.zeros((tree.num_nodes + 1, tree.num_deals))
         for node, payoff in tree.terminal_payoff.items():
@@ -113,35 +124,32 @@ class CFR(Agent):
         other[0] = tree.chance
         level_probs = []
         for level in self._levels:
-            nodes, mine = level["nodes"], (level["player"] == player)[:, None]
-            probs = strategy[level["infoset"]]  # (nodes, deals, 3); 0 for illegal actions
+            nodes, mine = level["nodes"], level["per_player"][player]["mine"][:, None, None]
+            probs = strategy[level["infoset"]].transpose(0, 2, 1)  # (nodes, 3, deals); 0 for illegal actions
             level_probs.append(probs)
-            for action in range(NUM_ACTIONS):
-                children = level["children"][:, action]  # illegal ones all write the dummy row, never read
-                p = probs[:, :, action]
-                own[children] = own[nodes] * np.where(mine, p, 1.0)
-                other[children] = other[nodes] * np.where(mine, 1.0, p)
+            # every child at once; illegal actions all write the dummy row, which is never read
+            own[level["children_flat"]] = (own[nodes][:, None, :] * np.where(mine, probs, 1.0)).reshape(-1, shape[1])
+            other[level["children_flat"]] = (other[nodes][:, None, :] * np.where(mine, 1.0, probs)).reshape(
+                -1, shape[1])
         # backward: the player's values, and the regrets at its information states
         values = self._terminal_values * (1.0 if player == 0 else -1.0)
         values[self._dummy] = 0.0
         regret_sum = np.zeros(tree.num_infosets * NUM_ACTIONS)
         average_sum = np.zeros(tree.num_infosets * NUM_ACTIONS)
         for level, probs in zip(reversed(self._levels), reversed(level_probs)):
-            nodes = level["nodes"]
             child_values = values[level["children"]]  # (nodes, 3, deals)
-            value = np.einsum("nda,nad->nd", probs, child_values)
-            values[nodes] = value
-            mine = level["player"] == player
-            if not mine.any():
+            value = (probs * child_values).sum(axis=1)
+            values[level["nodes"]] = value
+            mine = level["per_player"][player]
+            if not mine["any"]:
                 continue
+            m = mine["mine"]
             # counterfactual regret: others' reach x (action value - state value), summed over a state's deals
-            regret = other[nodes[mine]][:, None, :] * (child_values[mine] - value[mine][:, None, :])
-            regret *= level["legal"][mine][:, :, None]
-            index = level["infoset"][mine][:, None, :] * NUM_ACTIONS + np.arange(NUM_ACTIONS)[None, :, None]
-            regret_sum += np.bincount(index.ravel(), weights=regret.ravel(), minlength=regret_sum.size)
+            regret = other[mine["nodes"]][:, None, :] * (child_values[m] - value[m][:, None, :]) * mine["legal"]
+            regret_sum += np.bincount(mine["index"], weights=regret.ravel(), minlength=regret_sum.size)
             # the average strategy, weighted by the player's own reach (the same for every deal of a state)
-            reached = own[nodes[mine]][:, None, :] * probs[mine].transpose(0, 2, 1)
-            average_sum += np.bincount(index.ravel(), weights=reached.ravel(), minlength=average_sum.size)
+            reached = own[mine["nodes"]][:, None, :] * probs[m]
+            average_sum += np.bincount(mine["index"], weights=reached.ravel(), minlength=average_sum.size)
         self.regrets += regret_sum.reshape(-1, NUM_ACTIONS)
         if self.regret_matching_plus:
             np.maximum(self.regrets, 0.0, out=self.regrets)

@@ -458,8 +458,12 @@ class SingleEnv:
                     np.array([float(done)], dtype=np.float32), self._valid)
 
     def record(self, run: TrainingRun, step: Step) -> bool:
+        # The episode's counters live here, so an episode may span two learn() calls.
+        run.episode_return, run.episode_length = self.episode_return[0], self.episode_length[0]
         info = step.finals[0][2] if step.finals else {}
-        return run.step(float(step.rewards[0]), bool(step.terminated[0]), bool(step.truncated[0]), info)
+        keep_going = run.step(float(step.rewards[0]), bool(step.terminated[0]), bool(step.truncated[0]), info)
+        self.episode_return[0], self.episode_length[0] = run.episode_return, run.episode_length
+        return keep_going
 
 
 class VectorEnvs:

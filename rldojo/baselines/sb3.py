@@ -204,6 +204,8 @@ class _RldojoSB3:
                 kwargs[key] = _schedule(kwargs[key])
         if "policy_kwargs" in kwargs:
             kwargs["policy_kwargs"] = _policy_kwargs(kwargs["policy_kwargs"])
+        if isinstance(kwargs.get("train_freq"), list):  # JSON has no tuples: [4, "step"]
+            kwargs["train_freq"] = tuple(kwargs["train_freq"])
         wrapped = wrap_env(env_for_policy, monitor_dir, int(n_envs), masks=self._masks)
         self.monitor_dir = None if monitor_dir is None else str(monitor_dir)
         sb3_class.__init__(self, policy, wrapped, seed=seed, verbose=verbose, **kwargs)

@@ -46,12 +46,11 @@ Each learner (black, white) has its own weights.
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import numpy as np
 
 from rldojo.baselines.core import Agent, TrainingRun
-from rldojo.envs.go.board import BLACK, EMPTY, WHITE, GoBoard, board_from_planes
+from rldojo.envs.go.board import BLACK, WHITE, GoBoard, board_from_planes
 from rldojo.envs.go.opponents import move_effects
 
 # Sizes of the feature blocks; their offsets are computed per board size.

@@ -215,3 +215,11 @@ def test_action_mask_prefers_info_then_env_method():
     assert core.action_mask(env, {"action_mask": np.array([1, 0, 0])}).tolist() == [True, False, False]
     assert core.action_mask(env, {}).tolist() == [False, True, True]
     assert core.action_mask(frozen_lake(), {}) is None
+
+
+def test_agent_and_env_random_streams_differ_for_one_seed():
+    env = frozen_lake()
+    agent = TableAgent(env, seed=7)
+    env.reset(seed=7)
+    assert agent.rng.random(5).tolist() != env.unwrapped.np_random.random(5).tolist()
+    assert TableAgent(frozen_lake(), seed=7).rng.random() == TableAgent(frozen_lake(), seed=7).rng.random()

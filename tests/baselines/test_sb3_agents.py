@@ -23,7 +23,7 @@ from rldojo.baselines.sb3 import SB3A2C, SB3DQN, SB3MaskablePPO, SB3PPO, load_sb
 SMALL = {
     "sb3-ppo": dict(n_steps=64, batch_size=32, n_epochs=2, learning_rate="lin_0.001", clip_range="lin_0.2"),
     "sb3-a2c": dict(n_steps=8),
-    "sb3-dqn": dict(learning_starts=64, buffer_size=1000, train_freq=(2, "step"),
+    "sb3-dqn": dict(learning_starts=64, buffer_size=1000, train_freq=[2, "step"],
                     policy_kwargs=dict(net_arch=[32, 32], activation_fn="relu")),
     "sb3-maskable-ppo": dict(n_steps=64, batch_size=32, n_epochs=2),
 }

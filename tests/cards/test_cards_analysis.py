@@ -28,32 +28,42 @@ def test_uniform_policy_values():
     assert analysis.exploitability("kuhn", analysis.uniform_policy("kuhn")) == pytest.approx(11 / 24)
 
 
-@pytest.mark.parametrize("game, name", [("kuhn", "kuhn_poker"), ("leduc", "leduc_poker")])
-def test_uniform_exploitability_agrees_with_openspiel(game, name):
+def _openspiel_policy(pyspiel, table: dict) -> object:
+    """Our tabular policy as OpenSpiel's C++ TabularPolicy (Leduc's actions are ours: fold, call, raise)."""
+    return pyspiel.TabularPolicy({key: [(a, p) for a, p in enumerate(probs) if p > 0] for key, probs in table.items()})
+
+
+def test_uniform_exploitability_agrees_with_openspiel():
     pyspiel = pytest.importorskip("pyspiel")
-    from open_spiel.python import policy as os_policy
-    from open_spiel.python.algorithms import exploitability as os_exploitability
+    # Kuhn's OpenSpiel actions are pass/bet, so compare with its own uniform policy's value
+    kuhn = pyspiel.load_game("kuhn_poker")
+    kuhn_uniform = pyspiel.TabularPolicy({s.information_state_string(): [(0, 0.5), (1, 0.5)]
+                                          for s in _decision_states(kuhn.new_initial_state())})
+    assert analysis.exploitability("kuhn", analysis.uniform_policy("kuhn")) == pytest.approx(
+        pyspiel.exploitability(kuhn, kuhn_uniform), abs=1e-9)
+    leduc = pyspiel.load_game("leduc_poker")
+    assert analysis.exploitability("leduc", analysis.uniform_policy("leduc")) == pytest.approx(
+        pyspiel.exploitability(leduc, _openspiel_policy(pyspiel, analysis.uniform_policy("leduc"))), abs=1e-9)
 
-    theirs = os_exploitability.exploitability(pyspiel.load_game(name), os_policy.UniformRandomPolicy(
-        pyspiel.load_game(name)))
-    assert analysis.exploitability(game, analysis.uniform_policy(game)) == pytest.approx(theirs, abs=1e-9)
+
+def _decision_states(state):
+    if state.is_terminal():
+        return
+    if not state.is_chance_node():
+        yield state
+    for action in state.legal_actions():
+        yield from _decision_states(state.child(action))
 
 
-def test_random_policy_agrees_with_openspiel_tabular():
+def test_random_policy_agrees_with_openspiel():
     pyspiel = pytest.importorskip("pyspiel")
-    from open_spiel.python import policy as os_policy
-    from open_spiel.python.algorithms import exploitability as os_exploitability
-
-    game = pyspiel.load_game("leduc_poker")
-    table = os_policy.TabularPolicy(game)
+    tree = analysis.game_tree("leduc")
     rng = np.random.default_rng(0)
-    ours = {}
-    for key, row in table.state_lookup.items():
-        legal = table.legal_actions_mask[row].astype(bool)
-        probs = rng.random(3) * legal
-        table.action_probability_array[row] = probs / probs.sum()
-        ours[key] = table.action_probability_array[row].tolist()  # Leduc's actions are ours: fold, call, raise
-    assert analysis.nash_conv("leduc", ours) == pytest.approx(os_exploitability.nash_conv(game, table), abs=1e-9)
+    probs = rng.random(tree.legal_mask.shape) * tree.legal_mask
+    probs /= probs.sum(axis=1, keepdims=True)
+    ours = {key: probs[i].tolist() for i, key in enumerate(tree.keys)}
+    theirs = pyspiel.nash_conv(pyspiel.load_game("leduc_poker"), _openspiel_policy(pyspiel, ours))
+    assert analysis.nash_conv("leduc", ours) == pytest.approx(theirs, abs=1e-9)
 
 
 def test_best_response_against_always_call():

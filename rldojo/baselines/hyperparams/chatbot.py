@@ -8,8 +8,9 @@ discounting and GAE do not matter (gamma = 0 for SB3, gae_lambda = 1 for our PPO
   it samples the 10-point response 99.9% of the time, against 84% with 1e-3 (the course
   ran 500 updates). See docs/chatbot.md.
 - ``ppo``: short rollouts (64 steps) and many epochs: a one-step task needs no long
-  horizon, and 1000 steps must hold enough updates (with 256-step rollouts, 3 updates
-  leave the greedy choice near chance: 49% of the oracle in the quick benchmark).
+  horizon. The benchmark trains the toy in chunks of 200 steps and PPO drops an
+  unfinished rollout at the end of each ``learn`` call, so rollouts must be shorter
+  than a chunk (with 256 steps it never updated: 49% of the oracle).
 
 With ``queries="text"`` use :data:`TEXT_OVERRIDES` over these (the benchmark's text entry
 does): longer PPO rollouts, and a linear REINFORCE policy with normalised advantages,

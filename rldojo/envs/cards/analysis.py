@@ -280,23 +280,33 @@ def named_policy(game, name: str, alpha: float = 1.0 / 6.0) -> dict[str, list[fl
     raise ValueError(f"unknown policy {name!r}; known: 'random', 'always_call', 'always_raise', 'nash'")
 
 
-def policy_from_agent(game, agent) -> dict[str, list[float]]:
-    """The tabular policy an agent plays: its ``policy()`` if it has one (CFR), else its greedy ``predict``.
+def greedy_actions(game, agent) -> np.ndarray:
+    """The agent's ``predict(deterministic=True)`` at every information state (rows as ``game_tree(game).keys``).
 
-    ``predict`` gets the information state's observation vector (as the env gives it)
-    and the legal-action mask; its answer becomes a probability of 1.
+    An agent without masks (SB3's plain PPO) may answer an illegal action; it is returned as is.
     """
     tree = game_tree(game)
-    own_policy = getattr(agent, "policy", None)
-    if callable(own_policy) and hasattr(agent, "tree"):
-        return tabular_policy(game, own_policy())
     observations = np.array([info.vector for info in tree.infoset_info], dtype=np.float32)
     masks = tree.legal_mask.astype(np.int8)
     try:
         actions, _ = agent.predict(observations, deterministic=True, action_masks=masks)
     except TypeError:  # SB3's plain algorithms take no masks
         actions, _ = agent.predict(observations, deterministic=True)
-    actions = np.asarray(actions).reshape(-1)
+    return np.asarray(actions).reshape(-1).astype(np.int64)
+
+
+def policy_from_agent(game, agent) -> dict[str, list[float]]:
+    """The tabular policy an agent plays: its ``policy()`` if it has one (CFR), else its greedy ``predict``.
+
+    ``predict`` gets the information state's observation vector (as the env gives it)
+    and the legal-action mask; its answer becomes a probability of 1. An illegal answer
+    (an agent without masks) counts as a call here; :func:`greedy_actions` shows them.
+    """
+    tree = game_tree(game)
+    own_policy = getattr(agent, "policy", None)
+    if callable(own_policy) and hasattr(agent, "tree"):
+        return tabular_policy(game, own_policy())
+    actions = greedy_actions(game, agent)
     result = {}
     for i, key in enumerate(tree.keys):
         row = [0.0, 0.0, 0.0]
@@ -455,7 +465,7 @@ def _by_seat(values: Sequence[float], seat: str) -> float:
 
 __all__ = [
     "GameTree", "game_tree", "policy_matrix", "tabular_policy", "uniform_policy", "always_call_policy",
-    "always_raise_policy", "kuhn_nash_policy", "named_policy", "policy_from_agent", "expected_value",
+    "always_raise_policy", "kuhn_nash_policy", "named_policy", "policy_from_agent", "greedy_actions", "expected_value",
     "best_response_value", "best_response_policy", "nash_conv", "exploitability", "best_response_value_vs",
     "value_vs", "FOLD", "CALL", "RAISE",
 ]

@@ -12,6 +12,8 @@ Both have the benchmark's metric signature ``f(agent, env_id, env_kwargs, seed) 
 
 from __future__ import annotations
 
+import numpy as np
+
 from rldojo.envs.cards import analysis
 
 GAMES_BY_ENV = {"KuhnPoker-v0": "kuhn", "LeducHoldem-v0": "leduc"}
@@ -42,7 +44,13 @@ def exact_values(agent, env_id: str, env_kwargs: dict | None = None) -> dict[str
     policy = analysis.policy_from_agent(game, agent)
     value = analysis.value_vs(game, policy, opponent, seat)
     best = analysis.best_response_value_vs(game, opponent, seat)
-    return {"value": value, "best_response_value": best, "fraction_of_best_response": value / best}
+    result = {"value": value, "best_response_value": best, "fraction_of_best_response": value / best}
+    if not (callable(getattr(agent, "policy", None)) and hasattr(agent, "tree")):
+        tree = analysis.game_tree(game)
+        actions = analysis.greedy_actions(game, agent)
+        # an agent without masks may choose an illegal action (counted as a call in the value above)
+        result["illegal_choices"] = float((~tree.legal_mask[np.arange(tree.num_infosets), actions]).sum())
+    return result
 
 
 def fraction_of_best_response(agent, env_id: str, env_kwargs: dict, seed: int) -> dict[str, float]:

@@ -76,7 +76,8 @@ class TableRenderer:
     def __init__(self, game, render_mode: str, fps: int):
         self.game = game
         self.render_mode = render_mode
-        self.window = rendering.Window(f"rldojo {TITLES.get(game.name, game.name)}", fps) if render_mode == "human" else None
+        title = f"rldojo {TITLES.get(game.name, game.name)}"
+        self.window = rendering.Window(title, fps) if render_mode == "human" else None
         self._background = None
 
     def _felt(self):

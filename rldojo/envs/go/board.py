@@ -27,7 +27,6 @@ checked exactly from the hashes of the chains it takes.
 from __future__ import annotations
 
 import random
-from typing import Iterable
 
 import numpy as np
 

@@ -17,14 +17,17 @@ from rldojo.envs.go.board import BLACK, WHITE, GoBoard
 from rldojo.envs.go.opponents import AgentOpponent, CallableOpponent, Opponent, make_opponent
 
 
-def as_opponent(player: Any, size: int, komi: float, **kwargs) -> Opponent:
-    """Any player as an :class:`Opponent` (``act(board)`` is preferred: it sees the history)."""
+def as_opponent(player: Any, size: int, komi: float, deterministic: bool = True, **kwargs) -> Opponent:
+    """Any player as an :class:`Opponent` (``act(board)`` is preferred: it sees the history).
+
+    :param deterministic: how trained agents choose (False: their own exploration)
+    """
     if isinstance(player, Opponent):
         return player
     if hasattr(player, "act"):
-        return CallableOpponent(lambda board: player.act(board))
+        return CallableOpponent(lambda board: player.act(board, deterministic=deterministic))
     if hasattr(player, "predict"):
-        return AgentOpponent(player)
+        return AgentOpponent(player, deterministic=deterministic)
     return make_opponent(player, size, komi, **kwargs)
 
 
@@ -168,13 +171,15 @@ def fit_elo(results: list[list[float]], games_per_pair: int, iterations: int = 2
 
 
 def round_robin(players: dict[str, Any], size: int = 5, komi: float = 7.5, games_per_pair: int = 20,
-                seed: int = 0) -> EloTable:
+                seed: int = 0, deterministic: bool = False) -> EloTable:
     """Every pair of players plays ``games_per_pair`` games, colours alternating; Elo fitted to the scores.
 
     :param players: name -> player (a checkpointed agent, a name like ``"greedy"``, a callable)
+    :param deterministic: False (default) lets trained agents explore a little, so that two
+        deterministic checkpoints do not replay the same two games over and over
     """
     names = list(players)
-    opponents = {name: as_opponent(p, size, komi) for name, p in players.items()}
+    opponents = {name: as_opponent(p, size, komi, deterministic=deterministic) for name, p in players.items()}
     n = len(names)
     results = [[0.0] * n for _ in range(n)]
     try:

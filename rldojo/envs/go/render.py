@@ -7,7 +7,6 @@ end of the game, the score.
 
 from __future__ import annotations
 
-import numpy as np
 
 from rldojo.envs import rendering
 from rldojo.envs.go.board import BLACK, COLUMNS, EMPTY, WHITE, GoBoard
