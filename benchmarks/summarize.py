@@ -205,8 +205,11 @@ def entry_table(label: str, records: list[dict]) -> tuple[str, list[dict]]:
     others = []
     for row in rows:
         others += [m for m in row["others"] if m not in others]
+    # the ratio columns only where there is an SB3 agent to compare with
+    ratios = reference is not None and any(row["kind"] == "hand-written" for row in rows)
     header = (["agent", "seeds", "budget", f"{headline} (95% CI)"] + others
-              + ["steps to solve", "train time (s)", "steps/s", f"{headline} ÷ SB3", "steps/s ÷ SB3"])
+              + ["steps to solve", "train time (s)", "steps/s"]
+              + ([f"{headline} ÷ SB3", "steps/s ÷ SB3"] if ratios else []))
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
     for row in rows:
         if first.get("solved_at") is None:
@@ -221,9 +224,10 @@ def entry_table(label: str, records: list[dict]) -> tuple[str, list[dict]]:
         compare = reference is not None and row["kind"] == "hand-written"
         cells = ([row["agent"], str(row["seeds"]), f"{row['budget']:,}", headline_cell]
                  + [fmt(row["others"].get(m)) for m in others]
-                 + [solve, fmt(row["wall_time"]), fmt(row["steps_per_second"]),
-                    fmt_ratio(_ratio(row["mean"], reference["mean"])) if compare else "—",
-                    fmt_ratio(_ratio(row["steps_per_second"], reference["steps_per_second"])) if compare else "—"])
+                 + [solve, fmt(row["wall_time"]), fmt(row["steps_per_second"])])
+        if ratios:
+            cells += [fmt_ratio(_ratio(row["mean"], reference["mean"])) if compare else "—",
+                      fmt_ratio(_ratio(row["steps_per_second"], reference["steps_per_second"])) if compare else "—"]
         lines.append("| " + " | ".join(cells) + " |")
     common, special = env_kwargs_split(records)
     parts = [f"## {label}", "",
@@ -233,10 +237,27 @@ def entry_table(label: str, records: list[dict]) -> tuple[str, list[dict]]:
              f"headline `{headline}` ({'higher' if higher else 'lower'} is better)"
              + (f", solved at {first['solved_at']:g}" if first.get("solved_at") is not None else "") + ".", "",
              *lines, ""]
-    if reference is not None and any(row["kind"] == "hand-written" for row in rows):
+    variants = variant_notes(records)
+    if variants:
+        parts += ["Runs of one agent with other hyperparameters: " + "; ".join(variants) + ".", ""]
+    if ratios:
         parts += [f"Ratios: each hand-written agent ÷ {reference['agent']}, the best SB3 agent here on `{headline}`"
                   + ("" if higher else " (lower is better, so below 1× is better)") + ".", ""]
     return "\n".join(parts), rows
+
+
+def variant_notes(records: list[dict]) -> list[str]:
+    """For an agent run with several hyperparameter sets ("dqn #1", "dqn #2"), what tells them apart."""
+    notes = []
+    groups = agent_groups(records)
+    for base in sorted({name.split(" #")[0] for name in groups if " #" in name}):
+        named = {name: runs[0].get("hyperparameters") or {} for name, runs in groups.items()
+                 if name.startswith(base + " #")}
+        keys = sorted({k for hp in named.values() for k in hp})
+        differing = [k for k in keys if len({json.dumps(hp.get(k), sort_keys=True) for hp in named.values()}) > 1]
+        for name, hp in named.items():
+            notes.append(f"{name}: " + ", ".join(f"{k}={json.dumps(hp.get(k))}" for k in differing))
+    return notes
 
 
 def env_kwargs_split(records: list[dict]) -> tuple[dict, dict[str, dict]]:

@@ -301,8 +301,10 @@ class SelfPlaySarsa(Agent):
         env = raw_env(board_size=self.board_size, komi=self.komi, ko_rule=self.ko_rule)
         env.reset(seed=None if self.seed is None else int(self.seed) + self.num_timesteps)
         board = env.board
-        decay_steps = max(1, int(cfg.exploration_fraction * total_timesteps))
-        start = run.steps_done
+        # Schedules run over the whole budget; a learn call that continues an earlier one
+        # (reset_num_timesteps=False) continues them, as stable-baselines3 does.
+        budget = max(1, run.start_timesteps + total_timesteps)
+        decay_steps = max(1, int(cfg.exploration_fraction * budget))
         keep_going = True
         while keep_going:
             env.reset()
@@ -319,15 +321,13 @@ class SelfPlaySarsa(Agent):
                         if c in pending:
                             f, q = pending.pop(c)
                             side = margin if c == BLACK else -margin
-                            if "illegal_action" in env.infos[name]:
-                                side = 0.0
                             target = (1 - cfg.score_weight) * float(env.rewards[name]) + cfg.score_weight * side
                             self._update(c, f, q, target)
                     break
-                fraction = min(1.0, (run.steps_done - start) / decay_steps)
+                fraction = min(1.0, self.num_timesteps / decay_steps)
                 self.epsilon = cfg.epsilon_start + fraction * (cfg.epsilon_end - cfg.epsilon_start)
                 run.epsilon = self.epsilon
-                self._alpha = cfg.learning_rate + (run.steps_done - start) / max(1, total_timesteps) * (
+                self._alpha = cfg.learning_rate + min(1.0, self.num_timesteps / budget) * (
                     cfg.learning_rate_end - cfg.learning_rate)
                 action, f, q = self._choose(board, board._legal_mask(), self.epsilon, self.rng)
                 if color in pending:
@@ -338,7 +338,9 @@ class SelfPlaySarsa(Agent):
                 env.step(action)
                 over = bool(env.terminations["black"])
                 black_reward = float(env.rewards["black"]) if over else 0.0
-                step_info = {"is_success": env.rewards["black"] > 0, "winner": env.infos["black"].get("winner")} if over else {}
+                # The episode log records games from black's side: a "win" is black's.
+                step_info = {"is_success": env.rewards["black"] > 0,
+                             "winner": env.infos["black"].get("winner")} if over else {}
                 keep_going = run.step(black_reward, over, False, step_info)
                 if not keep_going and not over:
                     break

@@ -68,7 +68,7 @@ def test_wins_from_every_cell_of_the_seed_maze_within_200_episodes(cls):
     check = StopWhenWonAll(gym.make("Maze-v0", **SEED_MAZE), every=5, max_episodes=200)
     agent.learn(100_000, callback=check)
     assert check.won_at is not None and check.won_at <= 200
-    assert agent.env.unwrapped.check_win_all(agent)[0] or check.eval_env.unwrapped.check_win_all(agent)[0]
+    assert check.eval_env.unwrapped.check_win_all(agent) == (True, 1.0)
 
 
 def test_qlearning_greedy_paths_are_bfs_shortest_paths_from_every_cell():
@@ -77,7 +77,7 @@ def test_qlearning_greedy_paths_are_bfs_shortest_paths_from_every_cell():
     env = gym.make("Maze-v0", **SEED_MAZE)
     shortest = env.unwrapped.shortest_path_lengths()
     results = env.unwrapped.play_from_every_cell(agent)
-    assert set(results) == set(shortest) - {env.unwrapped.maze.exit_cell} or set(results) <= set(shortest)
+    assert set(results) == set(shortest) - {env.unwrapped.maze.exit_cell}  # the 11 cells that can reach the exit
     for cell, (won, steps) in results.items():
         assert won, f"no win from {cell}"
         assert steps == shortest[cell], f"from {cell}: {steps} moves, BFS says {shortest[cell]}"

@@ -109,3 +109,14 @@ def test_summarize_cli(tmp_path, capsys):
     assert "| qlearning | 1 | 2,000 | 1.000 [1.000, 1.000]" in capsys.readouterr().out
     assert not (tmp_path / "curves").exists()
     assert len(read_results(tmp_path)) == 1
+
+
+def test_one_agent_with_two_hyperparameter_sets_gets_two_rows(tmp_path):
+    old, new = record("dqn", 0, [0.0, 0.5], 10.0), record("dqn", 0, [1.0, 1.0], 10.0)
+    old["hyperparameters"], new["hyperparameters"] = {"lr": 0.01, "gamma": 0.9}, {"lr": 0.001, "gamma": 0.9}
+    new["key"] = "changed-defaults"
+    write(tmp_path / "results.jsonl", [old, new])
+    summary = summarize(tmp_path, plots=False).read_text()
+    rows = table_rows(summary, "Maze/seed")
+    assert rows["dqn #1"][3] == "1.000 [1.000, 1.000]" and rows["dqn #2"][3] == "0.500 [0.500, 0.500]"
+    assert "dqn #1: lr=0.001; dqn #2: lr=0.01" in summary

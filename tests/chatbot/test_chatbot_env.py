@@ -184,5 +184,6 @@ def test_minilm_loading_code_with_a_stand_in_package(monkeypatch):
     assert calls == [(len(text_task().queries), True)]
     obs, _ = env.reset(seed=0)
     assert obs.shape == (384,)
+    gym_check_env(env.unwrapped)
     with pytest.raises(ValueError, match="384"):
         ChatbotFeedbackEnv(queries="text", embedder="minilm", embedding_dim=64)

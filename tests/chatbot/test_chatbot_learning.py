@@ -13,6 +13,7 @@ from rldojo.envs.chatbot.evaluation import chatbot_metric, true_score_report
 ENV_ID = "ChatbotFeedback-v0"
 
 
+@pytest.mark.slow
 def test_course_reinforce_picks_the_10_point_response_within_100_updates():
     env = gym.make(ENV_ID)
     agent = make_agent("reinforce", env, seed=0, **defaults(ENV_ID, "reinforce"))
@@ -29,6 +30,7 @@ def test_course_reinforce_picks_the_10_point_response_within_100_updates():
     assert true_score_report(agent, env)["score_fraction"] == 1.0
 
 
+@pytest.mark.slow
 def test_text_mode_ppo_reaches_90_percent_of_the_oracle():
     env = gym.make(ENV_ID, queries="text")
     agent = make_agent("ppo", env, seed=0, **text_defaults("ppo"))

@@ -10,6 +10,7 @@ from rldojo.baselines import rlhf
 from rldojo.envs.chatbot.env import ChatbotFeedbackEnv
 
 
+@pytest.mark.slow
 def test_rlhf_policy_beats_the_supervised_policy_on_true_score():
     result = rlhf.run_pipeline(n_comparisons=2000, rl_updates=150, seed=0)
     # Few, noisy demonstrations: the supervised policy is imperfect, as in real RLHF.

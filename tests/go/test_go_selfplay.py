@@ -45,7 +45,9 @@ def test_the_update_follows_the_two_player_cycle():
     assert [t for _, t in calls][:2] == [2, 3]  # counted before the step that follows the choice
 
 
-def test_learners_choose_legal_moves_only_and_checkpoints_keep_both(tmp_path, trained):
+def test_learners_choose_legal_moves_only_and_checkpoints_keep_both(tmp_path):
+    trained = SelfPlaySarsa(gym.make("Go-v0", board_size=5), seed=0)
+    trained.learn(400)
     board = GoBoard.from_rows(["XO...", ".....", ".....", ".....", "....."], to_play=BLACK)
     for _ in range(20):
         assert board.is_legal(trained.act(board, deterministic=False))

