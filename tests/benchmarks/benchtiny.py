@@ -20,7 +20,8 @@ LAKE = {"map_name": "4x4", "is_slippery": False}
 class TinyQ:
     """Tabular Q-learning with the face the runner needs: learn(n, reset_num_timesteps), predict, num_timesteps.
 
-    ``sleep`` (seconds, in the first learn call) keeps a run in flight long enough to be killed;
+    ``sleep`` (seconds, in the first learn call; the BENCHTINY_PAUSE environment variable adds to
+    it without changing the run's key) keeps a run in flight long enough to be killed;
     ``fail_after`` raises once that many steps are done, to make a failing run;
     ``die`` ends the whole process in the first learn call, as a crash in C would.
     """
@@ -42,7 +43,7 @@ class TinyQ:
         if self.die:
             os._exit(3)
         if self.obs is None:
-            time.sleep(self.sleep)
+            time.sleep(self.sleep + float(os.environ.get("BENCHTINY_PAUSE", "0")))
             self.obs, _ = self.env.reset(seed=self.seed)
         for _ in range(total_timesteps):
             if self.fail_after is not None and self.num_timesteps >= self.fail_after:
@@ -94,7 +95,3 @@ def tiny_entries(sleep: float = 0.0, failing: bool = False, budget: int = 600) -
               metric="benchtiny:lake_metric", headline="success", solved_at=1.0, eval_points=2),
     ]
 
-
-def slow_entries() -> list[Entry]:
-    """The tiny entries with a pause in every learn call, so a suite is still running when it is killed."""
-    return tiny_entries(sleep=0.4)

@@ -43,7 +43,7 @@ HYPERPARAMS = {
     },
     **{("Taxi-v4", name): dict(_TAXI_TABULAR) for name in ("qlearning", "sarsa", "expected_sarsa")},
     ("CartPole-v1", "dqn"): _CARTPOLE_DQN,
-    # CartPole from pixels: the CNN torso, replay, a target network and frames 4 x 40 x 80.
+    # CartPole from pixels: the CNN torso, replay and a target network (the benchmark uses 4 x 20 x 40 frames).
     ("CartPolePixels-v0", "dqn"): {
         "form": "standard",
         "cnn": True,

@@ -272,14 +272,17 @@ def main(argv=None) -> None:
     out = Path(args.out or tempfile.mkdtemp(prefix="rldojo-go-"))
     env = gym.make("Go-v0", board_size=args.size, komi=args.komi)
     agent = SelfPlaySarsa(env, seed=args.seed, **defaults("Go-v0", "selfplay-sarsa"))
-    marks = sorted({int(s) for s in args.checkpoints.split(",") if s} | {args.steps})
+    marks = {int(s) for s in args.checkpoints.split(",") if s and 0 < int(s) < args.steps}
     paths = {}
+
+    def checkpoint(agent_):
+        # One learn call with saves along the way, so the schedules run as in a single training.
+        if agent_.num_timesteps in marks:
+            paths[f"sarsa@{agent_.num_timesteps}"] = agent_.save(out / f"sarsa_{agent_.num_timesteps}.pt")
+
     started = time.perf_counter()
-    done = 0
-    for mark in marks:
-        agent.learn(mark - done, reset_num_timesteps=False)
-        done = mark
-        paths[f"sarsa@{mark}"] = agent.save(out / f"sarsa_{mark}.pt")
+    agent.learn(args.steps, callback=checkpoint)
+    paths[f"sarsa@{args.steps}"] = agent.save(out / f"sarsa_{args.steps}.pt")
     print(f"trained {args.steps} moves in {time.perf_counter() - started:.0f} s; checkpoints in {out}")
     from rldojo.envs.go.gtp import gnugo_available
 
