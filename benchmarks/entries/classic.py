@@ -58,7 +58,7 @@ ENTRIES = [
         env_id="Taxi-v4",
         env_kwargs={},
         agents=[
-            AgentSpec(agent="qlearning", timesteps={"quick": 30_000, "full": 100_000}),
+            AgentSpec(agent="qlearning", timesteps={"quick": 50_000, "full": 100_000}),
             AgentSpec(agent="sb3-dqn", timesteps={"full": 100_000}, agent_kwargs=_SB3_DQN_TAXI, suites=("full",)),
             AgentSpec(agent="sb3-ppo", timesteps={"full": 100_000}, suites=("full",)),
         ],

@@ -585,7 +585,8 @@ class DQN(Agent):
         if not deterministic:
             for i in range(len(actions)):
                 if self.rng.random() < self.epsilon:
-                    legal = np.arange(self.n_actions) if masks is None else np.flatnonzero(masks[min(i, len(masks) - 1)])
+                    row = None if masks is None else masks[min(i, len(masks) - 1)]
+                    legal = np.arange(self.n_actions) if row is None else np.flatnonzero(row)
                     actions[i] = self.rng.choice(legal)
         return actions
 

@@ -471,8 +471,7 @@ def _space_from(entry, path: Path, which: str) -> spaces.Space:
         if "Box'" in kind:
             shape = tuple(fields["_shape"])
             dtype = np.dtype(fields["dtype"])
-            low = array(fields["low"], np.float64).reshape(shape)
-            high = array(fields["high"], np.float64).reshape(shape)
+            low, high = (_bounds(array(fields[k], np.float64), shape) for k in ("low", "high"))
             return spaces.Box(low.astype(dtype), high.astype(dtype), shape=shape, dtype=dtype)
         if "MultiDiscrete'" in kind:
             return spaces.MultiDiscrete(array(fields["nvec"], np.int64).astype(np.int64))
@@ -481,6 +480,31 @@ def _space_from(entry, path: Path, which: str) -> spaces.Space:
     except (KeyError, ValueError, TypeError) as error:
         raise ValueError(f"{path}: cannot rebuild its {which} ({error}); pass env=") from error
     raise ValueError(f"{path}: cannot rebuild a {kind or 'unknown'} {which} from the file; pass env=")
+
+
+def _bounds(values: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Box bounds from their printed text; numpy summarises big arrays ("..."), fine when all are equal."""
+    if values.size == int(np.prod(shape)):
+        return values.reshape(shape)
+    if values.size and np.all(values == values[0]):
+        return np.full(shape, values[0])
+    raise ValueError("the bounds were printed in summary form")
+
+
+def _space_for(entry, key: str, env_space, path: Path) -> spaces.Space:
+    """The stored space, rebuilt from the file; the env's own when the file's text is not enough."""
+    try:
+        return _space_from(entry, path, key)
+    except ValueError:
+        if env_space is None:
+            raise
+    stored_shape = tuple(_readable(entry).get("_shape") or ())
+    if key == "observation_space" and isinstance(env_space, spaces.Box) and len(env_space.shape) == 3 \
+            and stored_shape == (env_space.shape[2], env_space.shape[0], env_space.shape[1]):
+        from stable_baselines3.common.vec_env import VecTransposeImage
+
+        return VecTransposeImage.transpose_space(env_space)  # SB3 saved the channels-first view
+    return env_space
 
 
 _SCHEDULE_TEXT = re.compile(r"(ConstantSchedule|LinearSchedule)\(([^()]*)\)")
@@ -546,9 +570,9 @@ def _safe_objects(data: dict, cls, env, path: Path, given: dict) -> dict[str, An
         if not _is_pickled(entry):
             continue
         if key == "observation_space":
-            objects[key] = env_obs if env_obs is not None else _space_from(entry, path, key)
+            objects[key] = _space_for(entry, key, env_obs, path)
         elif key == "action_space":
-            objects[key] = env_act if env_act is not None else _space_from(entry, path, key)
+            objects[key] = _space_for(entry, key, env_act, path)
         elif key in _DROPPED:
             objects[key] = None
         elif key in ("learning_rate",):

@@ -173,7 +173,6 @@ class CartPolePixelsEnv(gym.Env):
         if self.render_mode is None:
             gym.logger.warn("render() was called without a render_mode; pass render_mode='rgb_array' or 'human'")
             return None
-        pygame = import_pygame()
         screen = self._cartpole.screen
         if screen is None:
             return None
@@ -188,5 +187,7 @@ class CartPolePixelsEnv(gym.Env):
         if self._window is not None:
             self._window.close()
             self._window = None
-        if self._cartpole is not None:
-            self._cartpole.close()
+        # Not CartPole's own close(): it calls pygame.quit(), which would shut pygame down
+        # under every other renderer in the process. Dropping its surfaces is enough.
+        self._cartpole.screen = None
+        self._cartpole.surf = None

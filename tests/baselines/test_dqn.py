@@ -115,6 +115,7 @@ def test_torch_backend_learns_the_seed_maze_too():
     assert check.won_at is not None
 
 
+@pytest.mark.slow
 def test_cnn_dqn_wins_from_every_cell_of_the_seed_maze_from_pixels():
     # obs_mode="rgb": 36x36x3 uint8 frames, so the NatureCNN torso is chosen by itself
     agent, check = train_on_seed_maze(seed=0, env_kwargs={"layout": "seed", "obs_mode": "rgb"}, form="standard",
@@ -126,6 +127,7 @@ def test_cnn_dqn_wins_from_every_cell_of_the_seed_maze_from_pixels():
 # ----------------------------------------------------------------------------- CartPole
 
 
+@pytest.mark.slow
 def test_standard_dqn_balances_cartpole():
     from rldojo.baselines.hyperparams import defaults
 

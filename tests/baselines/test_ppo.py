@@ -86,9 +86,9 @@ def test_never_picks_a_masked_action_and_learns(how):
                 break
 
 
-def test_vector_env_counts_and_episodes():
+def test_vector_env_counts_and_episodes(tmp_path):
     env = gym.make_vec("CartPole-v1", num_envs=4, vectorization_mode="sync")
-    agent = PPO(env, seed=0, n_steps=64, n_epochs=1)
+    agent = PPO(env, seed=0, n_steps=64, n_epochs=1, monitor_dir=tmp_path)
     assert agent.observation_space == env.single_observation_space
     agent.learn(1024)
     assert agent.num_timesteps == 1024
@@ -96,6 +96,11 @@ def test_vector_env_counts_and_episodes():
     assert rows and all(8 <= row["length"] <= 500 for row in rows)
     # NEXT_STEP reset steps are not counted, so the episode lengths add up to at most the steps taken.
     assert sum(row["length"] for row in rows) <= 1024
+    # The Monitor-style CSV has one line per episode, with SB3's r, l, t columns.
+    agent.episodes.close()
+    lines = (tmp_path / "monitor.csv").read_text().splitlines()
+    assert lines[0].startswith("#{") and lines[1].startswith("r,l,t")
+    assert [float(line.split(",")[0]) for line in lines[2:]] == [row["return"] for row in rows]
 
 
 def test_save_load_identical_predictions(tmp_path):

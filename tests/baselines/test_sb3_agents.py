@@ -180,3 +180,16 @@ def test_every_policy_agent_default_builds():
         obs, _ = gym.make(env_id).reset(seed=0)
         action, _ = agent.predict(obs, deterministic=True)
         assert gym.make(env_id).action_space.contains(int(action)), (env_id, agent_name)
+
+
+def test_image_policies_reload_without_env(tmp_path):
+    env = gym.make("Maze-v0", obs_mode="rgb")
+    obs = np.stack([env.reset(seed=i)[0] for i in range(4)])
+    for name in ("sb3-ppo", "sb3-dqn"):
+        agent = make_agent(name, env, seed=0, **({"buffer_size": 100} if name == "sb3-dqn" else {}))
+        path = agent.save(tmp_path / f"{name}.zip")
+        # SB3 stores the channels-first view, its bounds printed in summary form: rebuilt all the same.
+        for loaded in (load_sb3(path), load_sb3(path, env=gym.make("Maze-v0", obs_mode="rgb"))):
+            assert "Cnn" in type(loaded.policy).__name__
+            np.testing.assert_array_equal(agent.predict(obs, deterministic=True)[0],
+                                          loaded.predict(obs, deterministic=True)[0])

@@ -173,3 +173,22 @@ def test_render_modes(env_id):
     assert "[??]" not in text_env.render() and "showdown" in text_env.render()
     env.close()
     env.close()
+
+
+@pytest.mark.parametrize("env_id, opponent", [("KuhnPoker-v0", "nash"), ("LeducHoldem-v0", "random"),
+                                              ("LeducHoldem-v0", "always_raise")])
+def test_sampled_rewards_match_the_exact_value(env_id, opponent):
+    from rldojo.envs.cards import analysis
+
+    game = {"KuhnPoker-v0": "kuhn", "LeducHoldem-v0": "leduc"}[env_id]
+    env = gym.make(env_id, opponent=opponent, seat="random").unwrapped
+    rewards = []
+    env.reset(seed=0)
+    for _ in range(6000):
+        done = False
+        while not done:  # the agent always checks or calls
+            _, reward, done, _, _ = env.step(CALL)
+        rewards.append(reward)
+        env.reset()
+    exact = analysis.value_vs(game, analysis.always_call_policy(game), analysis.named_policy(game, opponent), "random")
+    assert abs(np.mean(rewards) - exact) < 4 * np.std(rewards) / np.sqrt(len(rewards))

@@ -234,3 +234,14 @@ def test_aec_illegal_actions():
     env.step(4)
     assert env.rewards == {"black": 1.0, "white": -1.0}
     assert "occupied" in env.infos["white"]["illegal_action"]
+
+
+def test_throughput_rows_have_the_benchmark_shape():
+    from benchmarks.throughput_go import rows
+
+    table = rows(seconds=0.05)
+    assert [r["goal"] for r in table] == [10.0, 1.0, None]
+    for row in table:
+        assert set(row) >= {"env", "what", "ours", "peer", "peer_value", "ratio", "goal"}
+        assert row["ours"] > 0 and row["env"] == "Go-v0"
+        assert (row["ratio"] is None) == (row["peer_value"] is None)
