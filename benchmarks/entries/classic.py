@@ -5,7 +5,8 @@
 - CartPolePixels-v0: a CNN DQN on rendered frames, in the full suite only (minutes of CPU).
   Mark: a mean episode length >= 150 (random play: about 22).
 
-The metric plays 100 greedy episodes (seeds apart from training's) and reports the mean
+Every agent's settings come from ``rldojo.baselines.hyperparams`` (SB3's from rl-zoo3 where
+it has them). The metric plays 100 greedy episodes (seeds apart from training's) and reports the mean
 return, its standard deviation and the mean episode length; the learning curve uses 10.
 """
 
@@ -16,17 +17,6 @@ from benchmarks.suite import AgentSpec, Entry
 EVAL_SEED_OFFSET = 10_000
 FINAL_EPISODES = 100
 CURVE_EPISODES = 10
-
-# SB3's settings where its defaults do not fit (rl-baselines3-zoo's tuned CartPole DQN).
-_SB3_DQN_CARTPOLE = {
-    "learning_rate": 2.3e-3, "batch_size": 64, "buffer_size": 100_000, "learning_starts": 1_000, "gamma": 0.99,
-    "target_update_interval": 10, "train_freq": 256, "gradient_steps": 128, "exploration_fraction": 0.16,
-    "exploration_final_eps": 0.04, "policy_kwargs": {"net_arch": [256, 256]},
-}
-_SB3_DQN_TAXI = {"learning_rate": 1e-3, "batch_size": 64, "buffer_size": 50_000, "learning_starts": 1_000,
-                 "target_update_interval": 1_000, "train_freq": 4, "exploration_fraction": 0.3,
-                 "exploration_final_eps": 0.02}
-
 
 def _evaluate(agent, env_id: str, env_kwargs: dict, seed: int, n_episodes: int) -> dict[str, float]:
     import gymnasium as gym
@@ -59,7 +49,7 @@ ENTRIES = [
         env_kwargs={},
         agents=[
             AgentSpec(agent="qlearning", timesteps={"quick": 50_000, "full": 100_000}),
-            AgentSpec(agent="sb3-dqn", timesteps={"full": 100_000}, agent_kwargs=_SB3_DQN_TAXI, suites=("full",)),
+            AgentSpec(agent="sb3-dqn", timesteps={"full": 100_000}, suites=("full",)),
             AgentSpec(agent="sb3-ppo", timesteps={"full": 100_000}, suites=("full",)),
         ],
         metric="benchmarks.entries.classic:mean_return_100",
@@ -74,7 +64,7 @@ ENTRIES = [
         agents=[
             AgentSpec(agent="dqn", timesteps={"quick": 30_000, "full": 50_000}),
             AgentSpec(agent="ppo", timesteps={"quick": 30_000, "full": 100_000}),
-            AgentSpec(agent="sb3-dqn", timesteps={"full": 50_000}, agent_kwargs=_SB3_DQN_CARTPOLE, suites=("full",)),
+            AgentSpec(agent="sb3-dqn", timesteps={"full": 50_000}, suites=("full",)),
             AgentSpec(agent="sb3-ppo", timesteps={"full": 100_000}, suites=("full",)),
         ],
         metric="benchmarks.entries.classic:mean_return_100",

@@ -24,6 +24,7 @@ from rldojo.envs.cards.games import (
     LEDUC,
     NUM_ACTIONS,
     RAISE,
+    TERMINAL,
     PokerGame,
     PokerState,
     observation_size,
@@ -259,7 +260,7 @@ class CardGameEnv(gym.Env):
         state = self.tables.state(self.deal_index, self.node)
         if self.forfeited:
             state.folded = self.seat
-            state.current_player = -4
+            state.current_player = TERMINAL
         return state
 
     @property
