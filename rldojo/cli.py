@@ -257,6 +257,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    import torch
+
+    # More threads only slow these small networks down on a laptop-sized CPU.
+    torch.set_num_threads(1)
     if argv and argv[0] == "bench":
         return cmd_bench(None, argv[1:])
     if argv and argv[0] == "rlhf":

@@ -128,10 +128,12 @@ class A2C(Agent):
                 if not keep_going:
                     break
             if not buffer.full:
-                break
+                if buffer.step == 0:
+                    break
+                buffer.truncate()  # training stopped mid-rollout: learn from what was collected
             # The critic's n-step returns and the advantages A = R - V(s).
             buffer.compute_advantages(self._values(envs.obs), envs.episode_starts, c.gamma, c.gae_lambda)
-            self._update(buffer, valid)
+            self._update(buffer, valid[: buffer.n_steps])
             keep_going = not run.done and keep_going
 
     def _update(self, buffer: RolloutBuffer, valid: np.ndarray) -> None:

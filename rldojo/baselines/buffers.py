@@ -129,5 +129,14 @@ class RolloutBuffer:
             out["masks"] = self.masks.reshape(n, -1)
         return out
 
+    def truncate(self) -> None:
+        """Keep only the steps added so far: a rollout cut short when training stops."""
+        n = self.step
+        for name in ("obs", "actions", "rewards", "episode_starts", "values", "log_probs", "advantages", "returns"):
+            setattr(self, name, getattr(self, name)[:n])
+        if self.masks is not None:
+            self.masks = self.masks[:n]
+        self.n_steps = n
+
     def reset(self) -> None:
         self.step = 0

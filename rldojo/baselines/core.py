@@ -92,8 +92,11 @@ def _is_sb3_zip(path: Path) -> bool:
     """SB3 saves a zip with a top-level ``data`` entry; torch.save writes a zip too, without one."""
     if not zipfile.is_zipfile(path):
         return False
-    with zipfile.ZipFile(path) as archive:
-        return "data" in archive.namelist()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "data" in archive.namelist()
+    except zipfile.BadZipFile as error:
+        raise ValueError(f"{path} is a corrupt zip file, not a readable checkpoint: {error}") from error
 
 
 def load_agent(path: str | os.PathLike, env=None):
@@ -159,8 +162,10 @@ def _env_identity(env) -> tuple[str | None, dict | None]:
     spec = getattr(env, "spec", None)
     if spec is None:
         return None, None
+    # make_vec records these beside the env's own options; gym.make does not take them.
+    own_kwargs = {k: v for k, v in spec.kwargs.items() if k not in ("num_envs", "vectorization_mode", "vector_kwargs")}
     try:
-        kwargs = json.loads(json.dumps(spec.kwargs))
+        kwargs = json.loads(json.dumps(own_kwargs))
     except (TypeError, ValueError):
         kwargs = None  # callables or objects among the kwargs: the caller must pass env=
     return spec.id, kwargs

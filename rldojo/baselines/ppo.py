@@ -144,6 +144,8 @@ class PPO(Agent):
         while keep_going:
             # ---- 1. rollout with the current policy ----
             buffer.reset()
+            # Annealing reads the progress at the rollout's start, so a last, cut-short rollout still learns.
+            progress_left = max(0.0, 1.0 - run.steps_done / run.total_timesteps)
             for t in range(int(c.n_steps)):
                 obs, masks = envs.obs, envs.masks
                 logits, values = self._act(obs)
@@ -163,12 +165,15 @@ class PPO(Agent):
                 if not keep_going:
                     break
             if not buffer.full:
-                break  # training stopped mid-rollout: the partial rollout is dropped
+                if buffer.step == 0:
+                    break
+                # Training stopped mid-rollout: learn from the steps collected instead of dropping them,
+                # so learn() in chunks shorter than n_steps (as the benchmark does) still learns.
+                buffer.truncate()
             # ---- 2. advantages by GAE ----
             buffer.compute_advantages(self._values(envs.obs), envs.episode_starts, c.gamma, c.gae_lambda)
             # ---- 3. clipped-surrogate epochs ----
-            progress_left = max(0.0, 1.0 - run.steps_done / run.total_timesteps)
-            self._update(buffer, valid, progress_left, run)
+            self._update(buffer, valid[: buffer.n_steps], progress_left, run)
             keep_going = not run.done and keep_going
 
     def _update(self, buffer: RolloutBuffer, valid: np.ndarray, progress_left: float, run: TrainingRun) -> None:

@@ -160,3 +160,15 @@ def test_analytic_gradients_equal_autograd(activation, ent_coef, masked):
         torch.testing.assert_close(param.grad, want, rtol=1e-4, atol=1e-6)
     for a, b in zip(reference, analytic):
         torch.testing.assert_close(a, b)
+
+
+@pytest.mark.parametrize("name", ["ppo", "a2c"])
+def test_learn_in_chunks_shorter_than_a_rollout_still_updates(name):
+    # The benchmark trains in chunks; a rollout cut short by a chunk's end must not be thrown away.
+    agent = make_agent(name, gym.make("CartPole-v1"), seed=0, n_steps=256)
+    before = [p.detach().clone() for p in agent.actor.parameters()]
+    agent.learn(50)
+    agent.learn(50, reset_num_timesteps=False)
+    after = list(agent.actor.parameters())
+    assert agent.num_timesteps == 100
+    assert any(not torch.equal(b, a) for b, a in zip(before, after))
