@@ -39,7 +39,7 @@ def _learners(quick: int | None, full: dict[str, int]) -> list[AgentSpec]:
 
 
 KUHN_BUDGETS = {"dqn": 10_000, "ppo": 10_000, "sb3-ppo": 10_000, "sb3-maskable-ppo": 10_000}
-LEDUC_BUDGETS = {"dqn": 60_000, "ppo": 100_000, "sb3-ppo": 50_000, "sb3-maskable-ppo": 50_000}
+LEDUC_BUDGETS = {"dqn": 60_000, "ppo": 100_000, "sb3-ppo": 100_000, "sb3-maskable-ppo": 50_000}
 
 ENTRIES = [
     Entry(
