@@ -184,14 +184,13 @@ def cmd_play(args) -> int:
     from rldojo.baselines.core import load_agent
 
     env_kwargs = parse_key_values(args.env_kwarg, "--env-kwarg")
-    agent = None
-    if args.agent:
-        agent = load_agent(args.agent)
     if args.env_id.startswith("Go-v"):
         from rldojo.envs.go.play import play_human
 
-        play_human(agent=agent, opponent=args.opponent or ("agent" if agent else "gnugo"), **env_kwargs)
+        # Go options here: board_size, komi, human_color ("black" or "white").
+        play_human(agent=args.agent, opponent=args.opponent or "gnugo", **env_kwargs)
         return 0
+    agent = load_agent(args.agent) if args.agent else None
     env = make_env(args.env_id, env_kwargs, render_mode="human")
     try:
         if agent is not None:
