@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import hashlib
 import importlib
 import json
 import os
@@ -197,6 +198,30 @@ def _from_saved(value):
     return value
 
 
+def state_digest(value, digest=None) -> str:
+    """SHA-256 over a saved state's keys, tensors (shape, dtype, bytes) and plain values, in a fixed order.
+
+    ``torch.load`` does not check tensor bytes, so without this a damaged file could load
+    silently as other weights.
+    """
+    top = digest is None
+    digest = hashlib.sha256() if top else digest
+    if isinstance(value, dict):
+        for key in sorted(value, key=str):
+            digest.update(f"<{key}>".encode())
+            state_digest(value[key], digest)
+    elif isinstance(value, (list, tuple)):
+        digest.update(f"[{len(value)}]".encode())
+        for item in value:
+            state_digest(item, digest)
+    elif isinstance(value, torch.Tensor):
+        digest.update(f"{tuple(value.shape)}{value.dtype}".encode())
+        digest.update(value.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes())
+    else:
+        digest.update(repr(value).encode())
+    return digest.hexdigest() if top else ""
+
+
 def atomic_torch_save(payload: Any, path: str | os.PathLike) -> Path:
     """``torch.save`` to a temporary file beside ``path``, then rename: no partial checkpoint."""
     path = Path(path)
@@ -233,6 +258,8 @@ def read_checkpoint(path: str | os.PathLike) -> dict:
             f"{path} has checkpoint format version {payload.get('format_version')}; "
             f"this rldojo reads version {CHECKPOINT_VERSION}"
         )
+    if payload.get("state_sha256") != state_digest(payload.get("state")):
+        raise ValueError(f"{path} is corrupted: its saved state does not match its checksum")
     payload["state"] = _from_saved(payload["state"])
     return payload
 
@@ -622,6 +649,7 @@ class Agent:
             "env_kwargs": env_kwargs,
             "state": _to_saveable(self._state_dict()),
         }
+        payload["state_sha256"] = state_digest(payload["state"])
         return atomic_torch_save(payload, path)
 
     @classmethod

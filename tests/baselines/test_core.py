@@ -223,3 +223,17 @@ def test_agent_and_env_random_streams_differ_for_one_seed():
     env.reset(seed=7)
     assert agent.rng.random(5).tolist() != env.unwrapped.np_random.random(5).tolist()
     assert TableAgent(frozen_lake(), seed=7).rng.random() == TableAgent(frozen_lake(), seed=7).rng.random()
+
+
+def test_bytes_damaged_inside_a_tensor_are_caught_by_the_checksum(tmp_path):
+    agent = TableAgent(frozen_lake(), preferred_action=1)
+    agent.table[:] = np.arange(16) % 4  # a recognisable pattern to damage
+    path = agent.save(tmp_path / "agent.pt")
+    data = bytearray(path.read_bytes())
+    pattern = np.arange(16, dtype=np.int64) % 4
+    at = bytes(data).find(pattern.tobytes())
+    assert at > 0, "the table's bytes are stored verbatim in the checkpoint"
+    data[at + 8] ^= 0xFF  # flip one byte of the table; torch.load alone would not notice
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="does not match its checksum"):
+        TableAgent.load(path)
