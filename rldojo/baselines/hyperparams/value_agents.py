@@ -1,6 +1,6 @@
 """Tuned defaults of the value-based agents (tabular TD and DQN) per environment.
 
-Measured on this repository's machine; the commands that check them are in docs/agents_value.md.
+Measured on this repository's machine; the commands that check them are in the README's value-based agents section.
 """
 
 from __future__ import annotations

@@ -74,7 +74,7 @@ def sampled_best_rate(agent, env, n_random: int = 1000, seed: int = 0) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Train an agent on ChatbotFeedback-v0 for a few seeds and print its true score (the numbers in docs/chatbot.md).
+    """Train an agent on ChatbotFeedback-v0 for a few seeds and print its true score (the numbers in the README's ChatbotFeedback-v0 section).
 
         python -m rldojo.envs.chatbot.evaluation --agent reinforce --timesteps 1000 --seeds 5
         python -m rldojo.envs.chatbot.evaluation --queries text --agent ppo --timesteps 6144 --seeds 3
