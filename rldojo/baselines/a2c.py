@@ -10,8 +10,8 @@ state-value function ``V(s)``, trained by regression). A2C (Mnih et al., 2016, s
 3. the advantage ``A = R - V(s)`` replaces REINFORCE's ``R - mean(R)``: one gradient step on
    ``-mean(log pi(a|s) * A) + vf_coef * mean((R - V(s))^2) - ent_coef * H``.
 
-The rollout and env plumbing (vector envs, masks, numpy acting) are PPO's, imported from
-``ppo.py``; what is A2C's own is the single full-batch update below.
+The rollout and env plumbing (vector envs, masks, numpy acting) is shared with PPO through
+``buffers.py`` and ``nets.py``; what is A2C's own is the single full-batch update below.
 """
 
 from __future__ import annotations
@@ -22,12 +22,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from rldojo.baselines.buffers import RolloutBuffer
+from rldojo.baselines.buffers import RolloutBuffer, make_envs
 from rldojo.baselines.core import Agent, TrainingRun
-from rldojo.baselines.nets import flat_size, mlp, obs_to_tensor
-from rldojo.baselines.ppo import (ACTIVATIONS, MASKED_LOGIT, check_spaces, make_envs, numpy_forward,
-                                  numpy_actor_critic, numpy_inputs, orthogonal_hidden_init,
-                                  sample_from_logits)
+from rldojo.baselines.nets import (ACTIVATIONS, MASKED_LOGIT, check_spaces, flat_size, mlp, numpy_actor_critic,
+                                   numpy_forward, numpy_inputs, obs_to_tensor, orthogonal_hidden_init,
+                                   sample_from_logits)
 
 OPTIMIZERS = ("rmsprop", "adam")
 
@@ -84,7 +83,7 @@ class A2C(Agent):
         self._np_policy = numpy_actor_critic(self.actor, self.critic)
 
     def _act(self, obs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The actor's logits and the critic's values, in one numpy pass (see ppo.numpy_actor_critic)."""
+        """The actor's logits and the critic's values, in one numpy pass (see nets.numpy_actor_critic)."""
         out = numpy_forward(self._np_policy, numpy_inputs(obs, self.observation_space), self.config.activation)
         return out[:, :-1], out[:, -1]
 

@@ -2,11 +2,23 @@
 
 - :class:`ReplayBuffer`: uniform experience replay for DQN.
 - :class:`RolloutBuffer`: on-policy rollouts with GAE, for PPO and A2C.
+- :func:`make_envs`: an env, or a vector of them, seen as arrays for collecting rollouts.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+import gymnasium as gym
 import numpy as np
+from gymnasium import spaces
+from gymnasium.vector import AutoresetMode, VectorEnv
+
+from rldojo.baselines.core import action_mask
+
+if TYPE_CHECKING:
+    from rldojo.baselines.core import Agent
 
 
 class ReplayBuffer:
@@ -140,3 +152,175 @@ class RolloutBuffer:
 
     def reset(self) -> None:
         self.step = 0
+
+
+# ------------------------------------------------------------------------------ envs as arrays
+
+
+@dataclasses.dataclass
+class Step:
+    """One step of every env: arrays, plus the episodes that ended (index, final obs, final info)."""
+
+    rewards: np.ndarray
+    terminated: np.ndarray
+    truncated: np.ndarray
+    finals: list[tuple[int, Any, dict]]
+    episode_starts: np.ndarray  # True where the next observation starts an episode
+    valid: np.ndarray  # False where the step was a vector env's reset step, not a transition
+
+
+class SingleEnv:
+    """One Gymnasium env seen as a vector of one, reset in the same step its episode ends."""
+
+    def __init__(self, env: gym.Env, agent: Agent):
+        self.source = env
+        self.env = env
+        self.num_envs = 1
+        space = agent.observation_space
+        self.obs_shape = () if isinstance(space, spaces.Discrete) else tuple(space.shape)
+        self.obs_dtype = np.int64 if isinstance(space, spaces.Discrete) else np.float32
+        obs, info = agent.reset_env(env)
+        self._set(obs, info)
+        self.masked = self.masks is not None
+        self.episode_starts = np.ones(1, dtype=np.float32)
+        self.episode_return = np.zeros(1)
+        self.episode_length = np.zeros(1, dtype=np.int64)
+        self._valid = np.ones(1, dtype=bool)
+
+    def _set(self, obs, info) -> None:
+        self.obs = np.asarray(obs)[None]
+        mask = action_mask(self.env, info)
+        self.masks = None if mask is None else mask[None]
+
+    def step(self, actions: np.ndarray) -> Step:
+        obs, reward, terminated, truncated, info = self.env.step(int(actions[0]))
+        done = terminated or truncated
+        finals = []
+        if done:
+            finals.append((0, np.asarray(obs), info))
+            obs, reset_info = self.env.reset()
+            self._set(obs, reset_info)
+        else:
+            self._set(obs, info)
+        return Step(np.array([reward], dtype=np.float32), np.array([terminated]), np.array([truncated]), finals,
+                    np.array([float(done)], dtype=np.float32), self._valid)
+
+    def record(self, run: TrainingRun, step: Step) -> bool:
+        # The episode's counters live here, so an episode may span two learn() calls.
+        run.episode_return, run.episode_length = self.episode_return[0], self.episode_length[0]
+        info = step.finals[0][2] if step.finals else {}
+        keep_going = run.step(float(step.rewards[0]), bool(step.terminated[0]), bool(step.truncated[0]), info)
+        self.episode_return[0], self.episode_length[0] = run.episode_return, run.episode_length
+        return keep_going
+
+
+class VectorEnvs:
+    """A Gymnasium VectorEnv as arrays, for SAME_STEP and NEXT_STEP autoreset alike.
+
+    With NEXT_STEP (Gymnasium's default) the step after an episode's end only resets that
+    env and ignores its action; such steps are marked invalid and left out of the update.
+    """
+
+    def __init__(self, env: VectorEnv, agent: Agent, source=None):
+        self.source = env if source is None else source
+        self.env = env
+        self.num_envs = int(env.num_envs)
+        mode = env.metadata.get("autoreset_mode", AutoresetMode.NEXT_STEP)
+        self.mode = AutoresetMode(mode) if isinstance(mode, str) else mode
+        if self.mode == AutoresetMode.DISABLED:
+            raise ValueError("vector envs with autoreset_mode=DISABLED are not supported; use SAME_STEP or NEXT_STEP")
+        space = agent.observation_space
+        self.obs_shape = () if isinstance(space, spaces.Discrete) else tuple(space.shape)
+        self.obs_dtype = np.int64 if isinstance(space, spaces.Discrete) else np.float32
+        self._has_mask_method = _has_method(env, "action_masks")
+        obs, info = agent.reset_env(env)
+        self._set(obs, info)
+        self.masked = self.masks is not None
+        self.episode_starts = np.ones(self.num_envs, dtype=np.float32)
+        self.episode_return = np.zeros(self.num_envs)
+        self.episode_length = np.zeros(self.num_envs, dtype=np.int64)
+        self._resetting = np.zeros(self.num_envs, dtype=bool)
+
+    def _set(self, obs, info) -> None:
+        self.obs = np.asarray(obs)
+        if "action_mask" in info:
+            masks = np.asarray(info["action_mask"]).astype(bool)
+            present = info.get("_action_mask")
+            if present is not None and not np.all(present):
+                masks = np.where(np.asarray(present)[:, None], masks, True)
+            self.masks = masks
+        elif self._has_mask_method:
+            self.masks = np.stack([np.asarray(m, dtype=bool) for m in self.env.call("action_masks")])
+        else:
+            self.masks = None
+
+    def step(self, actions: np.ndarray) -> Step:
+        obs, rewards, terminated, truncated, info = self.env.step(actions)
+        terminated, truncated = np.asarray(terminated, dtype=bool), np.asarray(truncated, dtype=bool)
+        done = terminated | truncated
+        valid = ~self._resetting
+        finals = []
+        if self.mode == AutoresetMode.SAME_STEP:
+            final_info = info.get("final_info", {})
+            for i in np.flatnonzero(done):
+                finals.append((int(i), info["final_obs"][i], _slice_info(final_info, i)))
+            starts = done.astype(np.float32)
+        else:
+            for i in np.flatnonzero(done & valid):
+                finals.append((int(i), obs[i], _slice_info(info, i)))
+            # A reset step is cut from both neighbours: it ends nothing and starts the next episode.
+            starts = (done | self._resetting).astype(np.float32)
+            self._resetting = done & valid
+        self._set(obs, info)
+        return Step(np.asarray(rewards, dtype=np.float32), terminated, truncated, finals, starts, valid)
+
+    def record(self, run: TrainingRun, step: Step) -> bool:
+        """Feed the per-step bookkeeping env by env, each env keeping its own episode counters."""
+        keep_going = True
+        finals = {i: info for i, _, info in step.finals}
+        for i in range(self.num_envs):
+            if not step.valid[i]:
+                continue
+            run.episode_return, run.episode_length = self.episode_return[i], self.episode_length[i]
+            ended = i in finals
+            keep_going = run.step(float(step.rewards[i]), bool(step.terminated[i]) and ended,
+                                  bool(step.truncated[i]) and ended, finals.get(i, {}))
+            self.episode_return[i], self.episode_length[i] = run.episode_return, run.episode_length
+            if not keep_going:  # the budget is spent: count no further steps
+                break
+        return keep_going
+
+
+def _has_method(env: VectorEnv, name: str) -> bool:
+    try:
+        return all(callable(m) for m in env.get_attr(name))
+    except (AttributeError, NotImplementedError):
+        return False
+
+
+def _slice_info(info: dict, i: int) -> dict:
+    """Env i's entries of a vector env's stacked info dict."""
+    out = {}
+    for key, value in info.items():
+        if key.startswith("_"):
+            continue
+        present = info.get("_" + key)
+        if present is not None and not present[i]:
+            continue
+        out[key] = _slice_info(value, i) if isinstance(value, dict) else value[i]
+    return out
+
+
+def make_envs(env, n_envs: int, agent: Agent):
+    """``env`` as arrays: a VectorEnv as it is, one env alone, or n_envs copies from its spec."""
+    if isinstance(env, VectorEnv):
+        return VectorEnvs(env, agent)
+    if n_envs == 1:
+        return SingleEnv(env, agent)
+    spec = getattr(env, "spec", None)
+    if spec is None:
+        raise ValueError("n_envs > 1 needs an env made by gym.make (it copies the env's spec); "
+                         "or pass a gymnasium VectorEnv")
+    vector = gym.make_vec(spec, num_envs=n_envs, vectorization_mode="sync",
+                          vector_kwargs={"autoreset_mode": AutoresetMode.SAME_STEP})
+    return VectorEnvs(vector, agent, source=env)

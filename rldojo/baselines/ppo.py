@@ -17,30 +17,26 @@ Speed: acting runs the small actor in numpy (a torch call per step costs more th
 whole MLP), and the update computes log-probabilities and entropy directly from the
 logits instead of building distribution objects.
 
-The env helpers at the bottom (:class:`SingleEnv`, :class:`VectorEnvs`) are shared with
-``a2c.py``: they present one env or a vector of them as arrays, with Gymnasium's
-same-step autoreset semantics.
+The env helpers (:class:`SingleEnv`, :class:`VectorEnvs` in ``buffers.py``) present one env
+or a vector of them as arrays, with Gymnasium's same-step autoreset semantics; the numpy
+copies of the actor and critic used for acting are in ``nets.py``. A2C shares both.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-import gymnasium as gym
 import numpy as np
 import torch
-from gymnasium import spaces
-from gymnasium.vector import AutoresetMode, VectorEnv
 from torch import nn
 
-from rldojo.baselines.buffers import RolloutBuffer
-from rldojo.baselines.core import Agent, TrainingRun, action_mask
-from rldojo.baselines.nets import flat_size, mlp, obs_to_tensor
+from rldojo.baselines.buffers import RolloutBuffer, SingleEnv, VectorEnvs, make_envs
+from rldojo.baselines.core import Agent, TrainingRun
+from rldojo.baselines.nets import (ACTIVATIONS, MASKED_LOGIT, check_spaces, flat_size, mlp, numpy_actor_critic,
+                                   numpy_forward, numpy_inputs, obs_to_tensor, orthogonal_hidden_init,
+                                   sample_from_logits)
 
-ACTIVATIONS = {"tanh": nn.Tanh, "relu": nn.ReLU}
-MASKED_LOGIT = -1e9  # a finite "minus infinity": exp() gives 0, and 0 * it stays 0 in the entropy
 
 
 class PPO(Agent):
@@ -329,46 +325,7 @@ def backward_through(layers: list[nn.Linear], inputs: list[torch.Tensor], d_out:
             d_out = d_out * (1.0 - h * h) if activation == "tanh" else d_out * (h > 0)
 
 
-# ------------------------------------------------------------------------------ numpy policy
-
-
-def check_spaces(observation_space: spaces.Space, action_space: spaces.Space, who: str) -> None:
-    if not isinstance(action_space, spaces.Discrete):
-        raise ValueError(f"{who} needs a Discrete action space, got {action_space}")
-    if not isinstance(observation_space, (spaces.Box, spaces.Discrete, spaces.MultiBinary)):
-        raise ValueError(f"{who} needs a Box, Discrete or MultiBinary observation space, got {observation_space}")
-
-
-def orthogonal_hidden_init(net: nn.Sequential) -> None:
-    """Orthogonal hidden layers with gain sqrt(2), as PPO implementations initialise them."""
-    linears = [m for m in net if isinstance(m, nn.Linear)]
-    for layer in linears[:-1]:  # the last layer was initialised by mlp(output_gain=...)
-        nn.init.orthogonal_(layer.weight, gain=math.sqrt(2))
-        nn.init.zeros_(layer.bias)
-
-
-def numpy_layers(net: nn.Sequential) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The (weight^T, bias) pairs of an MLP's Linear layers, as float64 numpy arrays."""
-    return [(m.weight.detach().numpy().T.astype(np.float64), m.bias.detach().numpy().astype(np.float64))
-            for m in net if isinstance(m, nn.Linear)]
-
-
-def numpy_actor_critic(actor: nn.Sequential, critic: nn.Sequential) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Actor and critic of the same shape as one MLP with block-diagonal layers: half the numpy calls.
-
-    Its output row is the actor's logits followed by the critic's value.
-    """
-    merged = []
-    for i, ((wa, ba), (wc, bc)) in enumerate(zip(numpy_layers(actor), numpy_layers(critic))):
-        if i == 0:  # both read the same input
-            weight = np.concatenate([wa, wc], axis=1)
-        else:
-            weight = np.zeros((wa.shape[0] + wc.shape[0], wa.shape[1] + wc.shape[1]))
-            weight[:wa.shape[0], :wa.shape[1]] = wa
-            weight[wa.shape[0]:, wa.shape[1]:] = wc
-        merged.append((weight, np.concatenate([ba, bc])))
-    return merged
-
+# ------------------------------------------------------------------------------ optimiser
 
 def adam(params, lr: float) -> torch.optim.Adam:
     """Adam with PPO's eps; the fused CPU kernel where this torch has it (fewer tiny ops per step)."""
@@ -376,208 +333,3 @@ def adam(params, lr: float) -> torch.optim.Adam:
         return torch.optim.Adam(params, lr=lr, eps=1e-5, fused=True)
     except (RuntimeError, TypeError, ValueError):
         return torch.optim.Adam(params, lr=lr, eps=1e-5)
-
-
-def numpy_inputs(obs: np.ndarray, space: spaces.Space) -> np.ndarray:
-    """A batch of observations as the MLP's input rows (one-hot for Discrete)."""
-    if isinstance(space, spaces.Discrete):
-        out = np.zeros((len(obs), int(space.n)))
-        out[np.arange(len(obs)), np.asarray(obs, dtype=np.int64) - int(space.start)] = 1.0
-        return out
-    obs = np.asarray(obs, dtype=np.float64)
-    return obs.reshape(len(obs), -1)
-
-
-def numpy_forward(layers, x: np.ndarray, activation: str) -> np.ndarray:
-    act = np.tanh if activation == "tanh" else (lambda h: np.maximum(h, 0.0))
-    for weight, bias in layers[:-1]:
-        x = act(x @ weight + bias)
-    weight, bias = layers[-1]
-    return x @ weight + bias
-
-
-def sample_from_logits(logits: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """One action per row from softmax(logits), and its log-probability (inverse-CDF sampling)."""
-    rows = np.arange(len(logits))
-    top = logits.max(axis=1)
-    cumulative = np.exp(logits - top[:, None]).cumsum(axis=1)
-    total = cumulative[:, -1]
-    actions = (cumulative < (rng.random(len(logits)) * total)[:, None]).sum(axis=1)
-    chosen = logits[rows, actions]
-    if (chosen < -1e6).any():  # rounding must never land on a masked (probability 0) action
-        bad = chosen < -1e6
-        actions[bad] = logits[bad].argmax(axis=1)
-        chosen = logits[rows, actions]
-    return actions, (chosen - top - np.log(total)).astype(np.float32)
-
-
-# ------------------------------------------------------------------------------ envs as arrays
-
-
-@dataclasses.dataclass
-class Step:
-    """One step of every env: arrays, plus the episodes that ended (index, final obs, final info)."""
-
-    rewards: np.ndarray
-    terminated: np.ndarray
-    truncated: np.ndarray
-    finals: list[tuple[int, Any, dict]]
-    episode_starts: np.ndarray  # True where the next observation starts an episode
-    valid: np.ndarray  # False where the step was a vector env's reset step, not a transition
-
-
-class SingleEnv:
-    """One Gymnasium env seen as a vector of one, reset in the same step its episode ends."""
-
-    def __init__(self, env: gym.Env, agent: Agent):
-        self.source = env
-        self.env = env
-        self.num_envs = 1
-        space = agent.observation_space
-        self.obs_shape = () if isinstance(space, spaces.Discrete) else tuple(space.shape)
-        self.obs_dtype = np.int64 if isinstance(space, spaces.Discrete) else np.float32
-        obs, info = agent.reset_env(env)
-        self._set(obs, info)
-        self.masked = self.masks is not None
-        self.episode_starts = np.ones(1, dtype=np.float32)
-        self.episode_return = np.zeros(1)
-        self.episode_length = np.zeros(1, dtype=np.int64)
-        self._valid = np.ones(1, dtype=bool)
-
-    def _set(self, obs, info) -> None:
-        self.obs = np.asarray(obs)[None]
-        mask = action_mask(self.env, info)
-        self.masks = None if mask is None else mask[None]
-
-    def step(self, actions: np.ndarray) -> Step:
-        obs, reward, terminated, truncated, info = self.env.step(int(actions[0]))
-        done = terminated or truncated
-        finals = []
-        if done:
-            finals.append((0, np.asarray(obs), info))
-            obs, reset_info = self.env.reset()
-            self._set(obs, reset_info)
-        else:
-            self._set(obs, info)
-        return Step(np.array([reward], dtype=np.float32), np.array([terminated]), np.array([truncated]), finals,
-                    np.array([float(done)], dtype=np.float32), self._valid)
-
-    def record(self, run: TrainingRun, step: Step) -> bool:
-        # The episode's counters live here, so an episode may span two learn() calls.
-        run.episode_return, run.episode_length = self.episode_return[0], self.episode_length[0]
-        info = step.finals[0][2] if step.finals else {}
-        keep_going = run.step(float(step.rewards[0]), bool(step.terminated[0]), bool(step.truncated[0]), info)
-        self.episode_return[0], self.episode_length[0] = run.episode_return, run.episode_length
-        return keep_going
-
-
-class VectorEnvs:
-    """A Gymnasium VectorEnv as arrays, for SAME_STEP and NEXT_STEP autoreset alike.
-
-    With NEXT_STEP (Gymnasium's default) the step after an episode's end only resets that
-    env and ignores its action; such steps are marked invalid and left out of the update.
-    """
-
-    def __init__(self, env: VectorEnv, agent: Agent, source=None):
-        self.source = env if source is None else source
-        self.env = env
-        self.num_envs = int(env.num_envs)
-        mode = env.metadata.get("autoreset_mode", AutoresetMode.NEXT_STEP)
-        self.mode = AutoresetMode(mode) if isinstance(mode, str) else mode
-        if self.mode == AutoresetMode.DISABLED:
-            raise ValueError("vector envs with autoreset_mode=DISABLED are not supported; use SAME_STEP or NEXT_STEP")
-        space = agent.observation_space
-        self.obs_shape = () if isinstance(space, spaces.Discrete) else tuple(space.shape)
-        self.obs_dtype = np.int64 if isinstance(space, spaces.Discrete) else np.float32
-        self._has_mask_method = _has_method(env, "action_masks")
-        obs, info = agent.reset_env(env)
-        self._set(obs, info)
-        self.masked = self.masks is not None
-        self.episode_starts = np.ones(self.num_envs, dtype=np.float32)
-        self.episode_return = np.zeros(self.num_envs)
-        self.episode_length = np.zeros(self.num_envs, dtype=np.int64)
-        self._resetting = np.zeros(self.num_envs, dtype=bool)
-
-    def _set(self, obs, info) -> None:
-        self.obs = np.asarray(obs)
-        if "action_mask" in info:
-            masks = np.asarray(info["action_mask"]).astype(bool)
-            present = info.get("_action_mask")
-            if present is not None and not np.all(present):
-                masks = np.where(np.asarray(present)[:, None], masks, True)
-            self.masks = masks
-        elif self._has_mask_method:
-            self.masks = np.stack([np.asarray(m, dtype=bool) for m in self.env.call("action_masks")])
-        else:
-            self.masks = None
-
-    def step(self, actions: np.ndarray) -> Step:
-        obs, rewards, terminated, truncated, info = self.env.step(actions)
-        terminated, truncated = np.asarray(terminated, dtype=bool), np.asarray(truncated, dtype=bool)
-        done = terminated | truncated
-        valid = ~self._resetting
-        finals = []
-        if self.mode == AutoresetMode.SAME_STEP:
-            final_info = info.get("final_info", {})
-            for i in np.flatnonzero(done):
-                finals.append((int(i), info["final_obs"][i], _slice_info(final_info, i)))
-            starts = done.astype(np.float32)
-        else:
-            for i in np.flatnonzero(done & valid):
-                finals.append((int(i), obs[i], _slice_info(info, i)))
-            # A reset step is cut from both neighbours: it ends nothing and starts the next episode.
-            starts = (done | self._resetting).astype(np.float32)
-            self._resetting = done & valid
-        self._set(obs, info)
-        return Step(np.asarray(rewards, dtype=np.float32), terminated, truncated, finals, starts, valid)
-
-    def record(self, run: TrainingRun, step: Step) -> bool:
-        """Feed the per-step bookkeeping env by env, each env keeping its own episode counters."""
-        keep_going = True
-        finals = {i: info for i, _, info in step.finals}
-        for i in range(self.num_envs):
-            if not step.valid[i]:
-                continue
-            run.episode_return, run.episode_length = self.episode_return[i], self.episode_length[i]
-            ended = i in finals
-            keep_going = run.step(float(step.rewards[i]), bool(step.terminated[i]) and ended,
-                                  bool(step.truncated[i]) and ended, finals.get(i, {}))
-            self.episode_return[i], self.episode_length[i] = run.episode_return, run.episode_length
-            if not keep_going:  # the budget is spent: count no further steps
-                break
-        return keep_going
-
-
-def _has_method(env: VectorEnv, name: str) -> bool:
-    try:
-        return all(callable(m) for m in env.get_attr(name))
-    except (AttributeError, NotImplementedError):
-        return False
-
-
-def _slice_info(info: dict, i: int) -> dict:
-    """Env i's entries of a vector env's stacked info dict."""
-    out = {}
-    for key, value in info.items():
-        if key.startswith("_"):
-            continue
-        present = info.get("_" + key)
-        if present is not None and not present[i]:
-            continue
-        out[key] = _slice_info(value, i) if isinstance(value, dict) else value[i]
-    return out
-
-
-def make_envs(env, n_envs: int, agent: Agent):
-    """``env`` as arrays: a VectorEnv as it is, one env alone, or n_envs copies from its spec."""
-    if isinstance(env, VectorEnv):
-        return VectorEnvs(env, agent)
-    if n_envs == 1:
-        return SingleEnv(env, agent)
-    spec = getattr(env, "spec", None)
-    if spec is None:
-        raise ValueError("n_envs > 1 needs an env made by gym.make (it copies the env's spec); "
-                         "or pass a gymnasium VectorEnv")
-    vector = gym.make_vec(spec, num_envs=n_envs, vectorization_mode="sync",
-                          vector_kwargs={"autoreset_mode": AutoresetMode.SAME_STEP})
-    return VectorEnvs(vector, agent, source=env)
