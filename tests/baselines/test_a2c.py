@@ -3,33 +3,14 @@
 import gymnasium as gym
 import numpy as np
 import pytest
-from gymnasium import spaces
 
 from rldojo.baselines.a2c import A2C
 from rldojo.baselines.core import Agent, make_agent
 from rldojo.baselines.evaluation import evaluate
 
+from odd_only_env import OddOnlyEnv
+
 CARTPOLE = dict(n_envs=8, n_steps=8, optimizer="adam", learning_rate=1e-3, gae_lambda=0.95, normalize_advantage=True)
-
-
-class OddOnlyEnv(gym.Env):
-    """Five actions, only the odd ones legal (info["action_mask"]); action 3 pays 1, an even action raises."""
-
-    def __init__(self):
-        self.observation_space = spaces.Box(0.0, 1.0, (2,), np.float32)
-        self.action_space = spaces.Discrete(5)
-        self.mask = np.array([0, 1, 0, 1, 0], dtype=np.int8)
-
-    def reset(self, seed=None, options=None):
-        super().reset(seed=seed)
-        self.t = 0
-        return np.ones(2, np.float32), {"action_mask": self.mask.copy()}
-
-    def step(self, action):
-        if not self.mask[int(action)]:
-            raise ValueError(f"illegal action {action}")
-        self.t += 1
-        return np.ones(2, np.float32), float(int(action) == 3), False, self.t >= 10, {"action_mask": self.mask.copy()}
 
 
 def test_actor_and_critic_learn_cartpole():

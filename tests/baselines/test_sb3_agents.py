@@ -9,7 +9,6 @@ import zipfile
 import gymnasium as gym
 import numpy as np
 import pytest
-from gymnasium import spaces
 
 pytest.importorskip("stable_baselines3")
 pytest.importorskip("sb3_contrib")
@@ -19,6 +18,7 @@ import stable_baselines3.common.save_util as save_util  # noqa: E402
 from rldojo.baselines.core import load_agent, make_agent  # noqa: E402
 from rldojo.baselines.ppo import PPO as HandPPO  # noqa: E402
 from rldojo.baselines.sb3 import SB3A2C, SB3DQN, SB3MaskablePPO, SB3PPO, load_sb3  # noqa: E402
+from odd_only_env import OddOnlyEnv  # noqa: E402
 
 SMALL = {
     "sb3-ppo": dict(n_steps=64, batch_size=32, n_epochs=2, learning_rate="lin_0.001", clip_range="lin_0.2"),
@@ -29,48 +29,6 @@ SMALL = {
 }
 CLASSES = {"sb3-ppo": SB3PPO, "sb3-a2c": SB3A2C, "sb3-dqn": SB3DQN, "sb3-maskable-ppo": SB3MaskablePPO}
 OBS = np.random.default_rng(0).normal(size=(64, 4)).astype(np.float32)
-
-
-class OddOnlyEnv(gym.Env):
-    """Only odd actions are legal, reported in info["action_mask"] only; an even action raises."""
-
-    def __init__(self):
-        self.observation_space = spaces.Box(0.0, 1.0, (2,), np.float32)
-        self.action_space = spaces.Discrete(5)
-        self.mask = np.array([0, 1, 0, 1, 0], dtype=np.int8)
-
-    def reset(self, seed=None, options=None):
-        super().reset(seed=seed)
-        self.t = 0
-        return np.ones(2, np.float32), {"action_mask": self.mask.copy()}
-
-    def step(self, action):
-        if not self.mask[int(action)]:
-            raise ValueError(f"illegal action {action}")
-        self.t += 1
-        return np.ones(2, np.float32), float(int(action) == 3), False, self.t >= 10, {"action_mask": self.mask.copy()}
-
-
-@pytest.mark.parametrize("name", sorted(SMALL))
-def test_train_predict_monitor_and_reload(name, tmp_path):
-    agent = make_agent(name, "CartPole-v1", seed=0, monitor_dir=tmp_path / "monitor", **SMALL[name])
-    assert isinstance(agent, CLASSES[name]) and agent.verbose == 0
-    agent.learn(400)
-    action, state = agent.predict(OBS[0], deterministic=True)
-    assert agent.action_space.contains(int(action)) and state is None
-    # Monitor's CSV, readable by SB3's own reader.
-    with open(tmp_path / "monitor" / "monitor.csv") as f:
-        assert f.readline().startswith("#{")  # Monitor's JSON header line
-        rows = list(csv.DictReader(f))
-    assert len(rows) >= 5 and sum(int(row["l"]) for row in rows) <= agent.num_timesteps
-    assert [row["return"] for row in agent.episodes.rows] == [float(row["r"]) for row in rows]
-    path = agent.save(tmp_path / "model.zip")
-    for loaded in (load_sb3(path), load_agent(path, env=gym.make("CartPole-v1")), CLASSES[name].load(path)):
-        assert type(loaded) is CLASSES[name]
-        np.testing.assert_array_equal(agent.predict(OBS, deterministic=True)[0],
-                                      loaded.predict(OBS, deterministic=True)[0])
-    loaded = load_sb3(path, env=gym.make("CartPole-v1"))
-    loaded.learn(100)  # a loaded model trains on
 
 
 def test_loading_unpickles_nothing(tmp_path, monkeypatch):
