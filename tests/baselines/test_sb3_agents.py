@@ -31,6 +31,28 @@ CLASSES = {"sb3-ppo": SB3PPO, "sb3-a2c": SB3A2C, "sb3-dqn": SB3DQN, "sb3-maskabl
 OBS = np.random.default_rng(0).normal(size=(64, 4)).astype(np.float32)
 
 
+@pytest.mark.parametrize("name", sorted(SMALL))
+def test_train_predict_monitor_and_reload(name, tmp_path):
+    agent = make_agent(name, "CartPole-v1", seed=0, monitor_dir=tmp_path / "monitor", **SMALL[name])
+    assert isinstance(agent, CLASSES[name]) and agent.verbose == 0
+    agent.learn(400)
+    action, state = agent.predict(OBS[0], deterministic=True)
+    assert agent.action_space.contains(int(action)) and state is None
+    # Monitor's CSV, readable by SB3's own reader.
+    with open(tmp_path / "monitor" / "monitor.csv") as f:
+        assert f.readline().startswith("#{")  # Monitor's JSON header line
+        rows = list(csv.DictReader(f))
+    assert len(rows) >= 5 and sum(int(row["l"]) for row in rows) <= agent.num_timesteps
+    assert [row["return"] for row in agent.episodes.rows] == [float(row["r"]) for row in rows]
+    path = agent.save(tmp_path / "model.zip")
+    for loaded in (load_sb3(path), load_agent(path, env=gym.make("CartPole-v1")), CLASSES[name].load(path)):
+        assert type(loaded) is CLASSES[name]
+        np.testing.assert_array_equal(agent.predict(OBS, deterministic=True)[0],
+                                      loaded.predict(OBS, deterministic=True)[0])
+    loaded = load_sb3(path, env=gym.make("CartPole-v1"))
+    loaded.learn(100)  # a loaded model trains on
+
+
 def test_loading_unpickles_nothing(tmp_path, monkeypatch):
     path = make_agent("sb3-ppo", gym.make("CartPole-v1"), seed=0, n_steps=64, batch_size=64).learn(64) \
         .save(tmp_path / "ppo.zip")
