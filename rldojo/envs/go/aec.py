@@ -17,7 +17,8 @@ from gymnasium import spaces
 from pettingzoo import AECEnv
 from pettingzoo.utils import wrappers
 
-from rldojo.envs.go.board import BLACK, COLOR_NAMES, KO_RULES, WHITE, GoBoard, board_planes
+from rldojo.envs.go.board import BLACK, COLOR_NAMES, WHITE, GoBoard, board_planes
+from rldojo.envs.go.env import check_common_options
 
 ILLEGAL_ACTIONS = ("raise", "lose")
 AGENTS = ("black", "white")
@@ -70,15 +71,8 @@ class raw_env(AECEnv):
     def __init__(self, board_size: int = 5, komi: float = 7.5, ko_rule: str = "positional_superko",
                  illegal_action: str = "raise", max_moves: int | None = None, render_mode: str | None = None):
         super().__init__()
-        if illegal_action not in ILLEGAL_ACTIONS:
-            raise ValueError(
-                f"illegal_action must be one of {', '.join(map(repr, ILLEGAL_ACTIONS))}, got {illegal_action!r}")
-        if ko_rule not in KO_RULES:
-            raise ValueError(f"ko_rule must be one of {', '.join(map(repr, KO_RULES))}, got {ko_rule!r}")
-        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
-            raise ValueError(f"render_mode must be one of {self.metadata['render_modes']} or None, got {render_mode!r}")
-        if not isinstance(board_size, (int, np.integer)) or isinstance(board_size, bool) or not 2 <= board_size <= 19:
-            raise ValueError(f"board_size must be an integer from 2 to 19, got {board_size!r}")
+        check_common_options(board_size, ko_rule, illegal_action, ILLEGAL_ACTIONS, render_mode,
+                             self.metadata["render_modes"])
         self.board = GoBoard(board_size, komi=komi, ko_rule=ko_rule, max_moves=max_moves)
         self.board_size = self.board.size
         self.komi = self.board.komi

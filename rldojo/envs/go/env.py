@@ -36,6 +36,23 @@ class LegalMoves(spaces.Discrete):
         return super().sample(mask=mask, probability=probability)
 
 
+
+def check_choice(name: str, value, allowed) -> None:
+    """A ValueError naming the argument and its allowed values, as every rldojo env gives."""
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}, got {value!r}")
+
+
+def check_common_options(board_size, ko_rule, illegal_action, illegal_actions, render_mode, render_modes) -> None:
+    """The options Go-v0 and the AEC env share; the board checks komi and max_moves itself."""
+    check_choice("illegal_action", illegal_action, illegal_actions)
+    check_choice("ko_rule", ko_rule, KO_RULES)
+    if render_mode is not None and render_mode not in render_modes:
+        raise ValueError(f"render_mode must be one of {render_modes} or None, got {render_mode!r}")
+    if not isinstance(board_size, (int, np.integer)) or isinstance(board_size, bool) or not 2 <= board_size <= 19:
+        raise ValueError(f"board_size must be an integer from 2 to 19, got {board_size!r}")
+
+
 class GoEnv(gym.Env):
     """
     ## Description
@@ -96,19 +113,10 @@ class GoEnv(gym.Env):
                  agent_color: str = "black", opponent: Any = "random", opponent_kwargs: dict | None = None,
                  illegal_action: str = "raise", reward: str = "win", max_moves: int | None = None,
                  render_mode: str | None = None):
-        if agent_color not in AGENT_COLORS:
-            raise ValueError(f"agent_color must be one of {', '.join(map(repr, AGENT_COLORS))}, got {agent_color!r}")
-        if illegal_action not in ILLEGAL_ACTIONS:
-            raise ValueError(
-                f"illegal_action must be one of {', '.join(map(repr, ILLEGAL_ACTIONS))}, got {illegal_action!r}")
-        if reward not in REWARDS:
-            raise ValueError(f"reward must be one of {', '.join(map(repr, REWARDS))}, got {reward!r}")
-        if ko_rule not in KO_RULES:
-            raise ValueError(f"ko_rule must be one of {', '.join(map(repr, KO_RULES))}, got {ko_rule!r}")
-        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
-            raise ValueError(f"render_mode must be one of {self.metadata['render_modes']} or None, got {render_mode!r}")
-        if not isinstance(board_size, (int, np.integer)) or isinstance(board_size, bool) or not 2 <= board_size <= 19:
-            raise ValueError(f"board_size must be an integer from 2 to 19, got {board_size!r}")
+        check_choice("agent_color", agent_color, AGENT_COLORS)
+        check_choice("reward", reward, REWARDS)
+        check_common_options(board_size, ko_rule, illegal_action, ILLEGAL_ACTIONS, render_mode,
+                             self.metadata["render_modes"])
         # The board validates komi and max_moves with clear messages.
         self.board = GoBoard(board_size, komi=komi, ko_rule=ko_rule, max_moves=max_moves)
         self.board_size = self.board.size
