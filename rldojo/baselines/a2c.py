@@ -22,7 +22,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from rldojo.baselines.buffers import RolloutBuffer, make_envs
+from rldojo.baselines.buffers import RolloutBuffer, collect_rollout, make_envs
 from rldojo.baselines.core import Agent, TrainingRun
 from rldojo.baselines.nets import (ACTIVATIONS, MASKED_LOGIT, check_spaces, flat_size, mlp, numpy_actor_critic,
                                    numpy_forward, numpy_inputs, obs_to_tensor, orthogonal_hidden_init,
@@ -106,34 +106,15 @@ class A2C(Agent):
         buffer = RolloutBuffer(int(c.n_steps), envs.num_envs, envs.obs_shape, envs.obs_dtype,
                                n_actions=self.n_actions if envs.masked else None)
         valid = np.ones((int(c.n_steps), envs.num_envs), dtype=bool)
-        keep_going = True
-        while keep_going:
-            buffer.reset()
-            for t in range(int(c.n_steps)):
-                obs, masks = envs.obs, envs.masks
-                logits, values = self._act(obs)
-                if masks is not None:
-                    logits = np.where(masks, logits, MASKED_LOGIT)
-                actions, log_probs = sample_from_logits(logits, self.rng)
-                step = envs.step(actions)
-                rewards = step.rewards.astype(np.float32)
-                for i, final_obs, _ in step.finals:  # bootstrap time-limit cuts from the critic
-                    if step.truncated[i] and not step.terminated[i] and final_obs is not None:
-                        rewards[i] += c.gamma * float(self._values(final_obs[None])[0])
-                buffer.add(obs, actions, rewards, envs.episode_starts, values, log_probs, masks)
-                valid[t] = step.valid
-                envs.episode_starts = step.episode_starts
-                keep_going = envs.record(run, step)
-                if not keep_going:
-                    break
-            if not buffer.full:
-                if buffer.step == 0:
-                    break
-                buffer.truncate()  # training stopped mid-rollout: learn from what was collected
+        while True:
+            keep_going = collect_rollout(envs, buffer, valid, run, self._act, self._values, self.rng, c.gamma)
+            if buffer.step == 0:
+                break
             # The critic's n-step returns and the advantages A = R - V(s).
             buffer.compute_advantages(self._values(envs.obs), envs.episode_starts, c.gamma, c.gae_lambda)
             self._update(buffer, valid[: buffer.n_steps])
-            keep_going = not run.done and keep_going
+            if not keep_going or run.done:
+                break
 
     def _update(self, buffer: RolloutBuffer, valid: np.ndarray) -> None:
         c = self.config

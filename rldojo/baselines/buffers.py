@@ -16,6 +16,7 @@ from gymnasium import spaces
 from gymnasium.vector import AutoresetMode, VectorEnv
 
 from rldojo.baselines.core import action_mask
+from rldojo.baselines.nets import MASKED_LOGIT, sample_from_logits
 
 if TYPE_CHECKING:
     from rldojo.baselines.core import Agent
@@ -324,3 +325,37 @@ def make_envs(env, n_envs: int, agent: Agent):
     vector = gym.make_vec(spec, num_envs=n_envs, vectorization_mode="sync",
                           vector_kwargs={"autoreset_mode": AutoresetMode.SAME_STEP})
     return VectorEnvs(vector, agent, source=env)
+
+
+def collect_rollout(envs, buffer: RolloutBuffer, valid: np.ndarray, run, act, values, rng: np.random.Generator,
+                    gamma: float) -> bool:
+    """Fill ``buffer`` with one on-policy rollout; returns False when training should stop.
+
+    :param act: obs batch -> (logits, values), the policy and critic in one pass
+    :param values: obs batch -> values, for bootstrapping time-limit cuts
+    A rollout cut short by the end of training is truncated to the steps collected, so it
+    still teaches (learn() in chunks shorter than a rollout, as the benchmark does).
+    """
+    buffer.reset()
+    keep_going = True
+    for t in range(buffer.n_steps):
+        obs, masks = envs.obs, envs.masks
+        logits, step_values = act(obs)
+        if masks is not None:
+            logits = np.where(masks, logits, MASKED_LOGIT)
+        actions, log_probs = sample_from_logits(logits, rng)
+        step = envs.step(actions)
+        rewards = step.rewards.astype(np.float32)
+        # A time-limit cut is not a real end: bootstrap it from the final observation's value.
+        for i, final_obs, _ in step.finals:
+            if step.truncated[i] and not step.terminated[i] and final_obs is not None:
+                rewards[i] += gamma * float(values(final_obs[None])[0])
+        buffer.add(obs, actions, rewards, envs.episode_starts, step_values, log_probs, masks)
+        valid[t] = step.valid
+        envs.episode_starts = step.episode_starts
+        keep_going = envs.record(run, step)
+        if not keep_going:
+            break
+    if not buffer.full and buffer.step > 0:
+        buffer.truncate()
+    return keep_going

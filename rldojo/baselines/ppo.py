@@ -31,7 +31,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from rldojo.baselines.buffers import RolloutBuffer, SingleEnv, VectorEnvs, make_envs
+from rldojo.baselines.buffers import RolloutBuffer, SingleEnv, VectorEnvs, collect_rollout, make_envs
 from rldojo.baselines.core import Agent, TrainingRun
 from rldojo.baselines.nets import (ACTIVATIONS, MASKED_LOGIT, check_spaces, flat_size, mlp, numpy_actor_critic,
                                    numpy_forward, numpy_inputs, obs_to_tensor, orthogonal_hidden_init,
@@ -136,41 +136,19 @@ class PPO(Agent):
         buffer = RolloutBuffer(int(c.n_steps), n_envs, envs.obs_shape, envs.obs_dtype,
                                n_actions=self.n_actions if masked else None)
         valid = np.ones((int(c.n_steps), n_envs), dtype=bool)  # False on NEXT_STEP vector envs' reset steps
-        keep_going = True
-        while keep_going:
-            # ---- 1. rollout with the current policy ----
-            buffer.reset()
+        while True:
             # Annealing reads the progress at the rollout's start, so a last, cut-short rollout still learns.
             progress_left = max(0.0, 1.0 - run.steps_done / run.total_timesteps)
-            for t in range(int(c.n_steps)):
-                obs, masks = envs.obs, envs.masks
-                logits, values = self._act(obs)
-                if masks is not None:
-                    logits = np.where(masks, logits, MASKED_LOGIT)
-                actions, log_probs = sample_from_logits(logits, self.rng)
-                step = envs.step(actions)
-                rewards = step.rewards.astype(np.float32)
-                # A time-limit cut is not a real end: bootstrap it from the final observation's value.
-                for i, final_obs, _ in step.finals:
-                    if step.truncated[i] and not step.terminated[i] and final_obs is not None:
-                        rewards[i] += c.gamma * float(self._values(final_obs[None])[0])
-                buffer.add(obs, actions, rewards, envs.episode_starts, values, log_probs, masks)
-                valid[t] = step.valid
-                envs.episode_starts = step.episode_starts
-                keep_going = envs.record(run, step)
-                if not keep_going:
-                    break
-            if not buffer.full:
-                if buffer.step == 0:
-                    break
-                # Training stopped mid-rollout: learn from the steps collected instead of dropping them,
-                # so learn() in chunks shorter than n_steps (as the benchmark does) still learns.
-                buffer.truncate()
+            # ---- 1. rollout with the current policy ----
+            keep_going = collect_rollout(envs, buffer, valid, run, self._act, self._values, self.rng, c.gamma)
+            if buffer.step == 0:
+                break
             # ---- 2. advantages by GAE ----
             buffer.compute_advantages(self._values(envs.obs), envs.episode_starts, c.gamma, c.gae_lambda)
             # ---- 3. clipped-surrogate epochs ----
             self._update(buffer, valid[: buffer.n_steps], progress_left, run)
-            keep_going = not run.done and keep_going
+            if not keep_going or run.done:
+                break
 
     def _update(self, buffer: RolloutBuffer, valid: np.ndarray, progress_left: float, run: TrainingRun) -> None:
         c = self.config
