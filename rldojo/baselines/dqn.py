@@ -72,14 +72,16 @@ class QNetwork(nn.Module):
     :param dueling: split the head into value and advantage streams
     :param cnn: use ``NatureCNN`` as the torso (for uint8 image observations)
     :param features_dim: the CNN's output width
+    :param cnn_channels: widths of a lighter CNN's 3x3 stride-2 layers (None: NatureCNN's own)
     """
 
     def __init__(self, observation_space: spaces.Space, n_actions: int, hidden_sizes=(64, 64),
-                 dueling: bool = False, cnn: bool = False, features_dim: int = 256):
+                 dueling: bool = False, cnn: bool = False, features_dim: int = 256,
+                 cnn_channels: tuple[int, ...] | None = None):
         super().__init__()
         self.dueling = dueling
         if cnn:
-            self.torso: nn.Module = NatureCNN(tuple(observation_space.shape), features_dim)
+            self.torso: nn.Module = NatureCNN(tuple(observation_space.shape), features_dim, channels=cnn_channels)
             width = features_dim
         else:
             self.torso = nn.Flatten()
@@ -345,6 +347,7 @@ class DQN(Agent):
     :param max_grad_norm: clip the gradient's global norm to this; None for no clipping
     :param cnn: NatureCNN torso; None picks it for uint8 image observations
     :param features_dim: the CNN's output width
+    :param cnn_channels: widths of a lighter CNN's 3x3 stride-2 layers; None keeps NatureCNN's
     :param backend: "numpy", "torch" or "auto" (numpy for a plain MLP, torch otherwise)
     """
 
@@ -374,6 +377,7 @@ class DQN(Agent):
         max_grad_norm: float | None = 10.0  # global gradient-norm clip; None for none
         cnn: bool | None = None  # NatureCNN torso; None = for uint8 image observations
         features_dim: int = 256  # CNN output width
+        cnn_channels: tuple | None = None  # widths of lighter 3x3 stride-2 conv layers; None = NatureCNN's
         backend: str = "auto"  # "auto", "torch" or "numpy"
 
     # -- construction ----------------------------------------------------------------
@@ -407,7 +411,8 @@ class DQN(Agent):
         self.use_cnn = is_image_space(space) if c.cnn is None else bool(c.cnn)
         if self.use_cnn and not (isinstance(space, spaces.Box) and len(space.shape) == 3):
             raise ValueError(f"cnn=True needs (H, W, C) or (C, H, W) image observations, got {space}")
-        net = QNetwork(space, self.n_actions, c.hidden_sizes, c.dueling, self.use_cnn, c.features_dim)
+        net = QNetwork(space, self.n_actions, c.hidden_sizes, c.dueling, self.use_cnn, c.features_dim,
+                       None if c.cnn_channels is None else tuple(c.cnn_channels))
         backend = c.backend
         if backend == "auto":
             backend = "torch" if (self.use_cnn or c.dueling) else "numpy"

@@ -35,16 +35,27 @@ class NatureCNN(nn.Module):
 
     Takes uint8 or float images as (batch, channels, height, width) or
     (batch, height, width, channels) and returns ``features_dim`` features.
+    ``channels`` replaces the three conv layers by 3x3 stride-2 layers of those widths
+    (``(16, 32)`` costs a third of the default on CartPole's 20x40 frames).
     """
 
-    def __init__(self, observation_shape: tuple[int, ...], features_dim: int = 256, channels_last: bool | None = None):
+    def __init__(self, observation_shape: tuple[int, ...], features_dim: int = 256, channels_last: bool | None = None,
+                 channels: tuple[int, ...] | None = None):
         super().__init__()
         if channels_last is None:
             channels_last = observation_shape[-1] in (1, 3, 4) and observation_shape[0] not in (1, 3, 4)
         self.channels_last = channels_last
         c, h, w = (observation_shape[2], observation_shape[0], observation_shape[1]) if channels_last else observation_shape
+        if channels is not None:
+            # A lighter torso on request: one 3x3 stride-2 layer per entry of ``channels``.
+            if not channels or any(int(k) < 1 for k in channels):
+                raise ValueError(f"channels must be a non-empty tuple of positive widths, got {channels!r}")
+            convs, width = [], c
+            for k in channels:
+                convs += [nn.Conv2d(width, int(k), 3, stride=2), nn.ReLU()]
+                width = int(k)
         # Small images (the maze at 36x36) cannot take the 8x8 stride-4 first layer.
-        if min(h, w) >= 64:
+        elif min(h, w) >= 64:
             convs = [nn.Conv2d(c, 32, 8, stride=4), nn.ReLU(), nn.Conv2d(32, 64, 4, stride=2), nn.ReLU(),
                      nn.Conv2d(64, 64, 3, stride=1), nn.ReLU()]
         else:

@@ -219,6 +219,20 @@ def test_save_then_load_gives_identical_predictions(tmp_path, kw):
     np.testing.assert_allclose(loaded.q_values(obs), agent.q_values(obs), rtol=0, atol=0)
 
 
+def test_light_cnn_torso_has_the_asked_widths_and_survives_save_and_load(tmp_path):
+    env = gym.make("CartPolePixels-v0", downscale=8)  # 4 x 20 x 40 frames
+    agent = DQN(env, seed=0, learning_starts=50, batch_size=16, cnn_channels=(8, 16))
+    convs = [m for m in agent.q.net.torso.modules() if isinstance(m, torch.nn.Conv2d)]
+    assert [(m.in_channels, m.out_channels, m.kernel_size, m.stride) for m in convs] == [
+        (4, 8, (3, 3), (2, 2)), (8, 16, (3, 3), (2, 2))]
+    agent.learn(120)
+    loaded = Agent.load(agent.save(tmp_path / "light.pt"))
+    frames = np.stack([env.observation_space.sample() for _ in range(8)])
+    np.testing.assert_array_equal(loaded.predict(frames)[0], agent.predict(frames)[0])
+    with pytest.raises(ValueError, match="channels must be a non-empty tuple of positive widths"):
+        DQN(env, cnn_channels=(8, 0))
+
+
 def test_checkpoints_cross_backends(tmp_path):
     agent = DQN(gym.make("CartPole-v1"), seed=1, learning_starts=100, backend="numpy")
     agent.learn(300)

@@ -8,9 +8,9 @@ discounting and GAE do not matter (gamma = 0 for SB3, gae_lambda = 1 for our PPO
   it samples the 10-point response 99.9% of the time, against 84% with 1e-3 (the course
   ran 500 updates). See the README's ChatbotFeedback-v0 section.
 - ``ppo``: short rollouts (64 steps) and many epochs: a one-step task needs no long
-  horizon. The benchmark trains the toy in chunks of 200 steps and PPO drops an
-  unfinished rollout at the end of each ``learn`` call, so rollouts must be shorter
-  than a chunk (with 256 steps it never updated: 49% of the oracle).
+  horizon, and the benchmark trains the toy in chunks of 200 steps, so several updates
+  fall in each chunk.
+- ``sb3-dqn``: trains every 4 steps, SB3's own default.
 
 With ``queries="text"`` use :data:`TEXT_OVERRIDES` over these (the benchmark's text entry
 does): longer PPO rollouts, and a linear REINFORCE policy with normalised advantages,
@@ -37,7 +37,7 @@ HYPERPARAMS = {
         "learning_starts": 200,
         "buffer_size": 10_000,
         "batch_size": 64,
-        "train_freq": 1,
+        "train_freq": 4,
         "target_update_interval": 100,
         "exploration_fraction": 0.3,
         "exploration_final_eps": 0.02,
