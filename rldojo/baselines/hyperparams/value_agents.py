@@ -43,19 +43,24 @@ HYPERPARAMS = {
     },
     **{("Taxi-v4", name): dict(_TAXI_TABULAR) for name in ("qlearning", "sarsa", "expected_sarsa")},
     ("CartPole-v1", "dqn"): _CARTPOLE_DQN,
-    # CartPole from pixels: the CNN torso, replay and a target network (the benchmark uses 4 x 20 x 40 frames).
+    # CartPole from pixels: a light CNN torso, 3-step returns, a replay of 100k frames and a
+    # target network every 2,000 steps (the benchmark uses 4 x 20 x 40 frames). Against the
+    # NatureCNN torso, 1-step returns and a 20k replay, seed 0 reached a greedy mean length of
+    # 123-200 from 20k to 100k steps instead of 9-90, at 5.7 ms of CPU a step instead of 7.7.
     ("CartPolePixels-v0", "dqn"): {
         "form": "standard",
         "cnn": True,
+        "cnn_channels": (16, 32),
         "features_dim": 256,
         "hidden_sizes": (),
         "learning_rate": 2.5e-4,
         "batch_size": 32,
-        "buffer_size": 20_000,
+        "buffer_size": 100_000,
         "learning_starts": 2_000,
         "train_freq": 4,
         "gradient_steps": 1,
-        "target_update_interval": 1_000,
+        "n_step": 3,
+        "target_update_interval": 2_000,
         "exploration_fraction": 0.2,
         "epsilon_end": 0.02,
         "loss": "huber",
