@@ -177,9 +177,7 @@ class SingleEnv:
         self.source = env
         self.env = env
         self.num_envs = 1
-        space = agent.observation_space
-        self.obs_shape = () if isinstance(space, spaces.Discrete) else tuple(space.shape)
-        self.obs_dtype = np.int64 if isinstance(space, spaces.Discrete) else np.float32
+        self.obs_shape, self.obs_dtype = _obs_layout(agent.observation_space)
         obs, info = agent.reset_env(env)
         self._set(obs, info)
         self.masked = self.masks is not None
@@ -230,9 +228,7 @@ class VectorEnvs:
         self.mode = AutoresetMode(mode) if isinstance(mode, str) else mode
         if self.mode == AutoresetMode.DISABLED:
             raise ValueError("vector envs with autoreset_mode=DISABLED are not supported; use SAME_STEP or NEXT_STEP")
-        space = agent.observation_space
-        self.obs_shape = () if isinstance(space, spaces.Discrete) else tuple(space.shape)
-        self.obs_dtype = np.int64 if isinstance(space, spaces.Discrete) else np.float32
+        self.obs_shape, self.obs_dtype = _obs_layout(agent.observation_space)
         self._has_mask_method = _has_method(env, "action_masks")
         obs, info = agent.reset_env(env)
         self._set(obs, info)
@@ -290,6 +286,13 @@ class VectorEnvs:
             if not keep_going:  # the budget is spent: count no further steps
                 break
         return keep_going
+
+
+def _obs_layout(space: spaces.Space) -> tuple[tuple[int, ...], type]:
+    """The shape and dtype a rollout buffer stores one observation of ``space`` in."""
+    if isinstance(space, spaces.Discrete):
+        return (), np.int64
+    return tuple(space.shape), np.float32
 
 
 def _has_method(env: VectorEnv, name: str) -> bool:

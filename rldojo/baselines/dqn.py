@@ -49,7 +49,7 @@ from torch import nn
 
 from rldojo.baselines.buffers import ReplayBuffer
 from rldojo.baselines.core import Agent, TrainingRun, action_mask
-from rldojo.baselines.nets import NatureCNN, flat_size, is_image_space, mlp
+from rldojo.baselines.nets import NatureCNN, check_spaces, flat_size, is_image_space, mlp
 
 FORMS = ("course", "standard")
 BACKENDS = ("auto", "torch", "numpy")
@@ -390,11 +390,8 @@ class DQN(Agent):
             raise ValueError(f"backend must be one of {BACKENDS}, got {c.backend!r}")
         if c.loss not in LOSSES:
             raise ValueError(f"loss must be one of {LOSSES}, got {c.loss!r}")
-        if not isinstance(self.action_space, spaces.Discrete):
-            raise ValueError(f"DQN needs a Discrete action space, got {self.action_space}")
+        check_spaces(self.observation_space, self.action_space, "DQN")
         space = self.observation_space
-        if not isinstance(space, (spaces.Box, spaces.Discrete, spaces.MultiBinary)):
-            raise ValueError(f"DQN takes Box, Discrete or MultiBinary observations, got {space}")
         if c.n_step < 1:
             raise ValueError(f"n_step must be >= 1, got {c.n_step}")
         if c.form == "course" and c.n_step != 1:

@@ -23,12 +23,11 @@ import dataclasses
 
 import numpy as np
 import torch
-from gymnasium import spaces
 from gymnasium.vector import VectorEnv
 from torch import nn
 
 from rldojo.baselines.core import Agent, TrainingRun, action_mask
-from rldojo.baselines.nets import flat_size, mlp, obs_to_tensor
+from rldojo.baselines.nets import check_spaces, flat_size, mlp, obs_to_tensor
 
 MASKED_LOGIT = -1e9  # exp() of it is 0, so a masked action is never sampled
 BASELINES = ("batch_mean", "value", "none")
@@ -66,11 +65,7 @@ class Reinforce(Agent):
             raise ValueError(f"gamma must be in [0, 1], got {c.gamma}")
         if isinstance(self.env, VectorEnv):
             raise ValueError("Reinforce plays one env (whole episodes in turn); pass a single env, not a VectorEnv")
-        if not isinstance(self.action_space, spaces.Discrete):
-            raise ValueError(f"Reinforce needs a Discrete action space, got {self.action_space}")
-        if not isinstance(self.observation_space, (spaces.Box, spaces.Discrete, spaces.MultiBinary)):
-            raise ValueError(f"Reinforce needs a Box, Discrete or MultiBinary observation space, "
-                             f"got {self.observation_space}")
+        check_spaces(self.observation_space, self.action_space, "Reinforce")
         self.n_actions = int(self.action_space.n)
         n_inputs = flat_size(self.observation_space)
         hidden = tuple(int(h) for h in c.hidden_sizes)

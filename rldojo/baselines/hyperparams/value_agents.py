@@ -46,7 +46,7 @@ HYPERPARAMS = {
     # CartPole from pixels: a light CNN torso, 3-step returns, a replay of 100k frames and a
     # target network every 2,000 steps (the benchmark uses 4 x 20 x 40 frames). Against the
     # NatureCNN torso, 1-step returns and a 20k replay, seed 0 reached a greedy mean length of
-    # 123-200 from 20k to 100k steps instead of 9-90, at 5.7 ms of CPU a step instead of 7.7.
+    # 123-200 from 20k to 100k steps instead of 9-90, at 5.7 ms a step instead of 7.7.
     ("CartPolePixels-v0", "dqn"): {
         "form": "standard",
         "cnn": True,
