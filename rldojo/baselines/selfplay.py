@@ -50,6 +50,7 @@ import dataclasses
 import numpy as np
 
 from rldojo.baselines.core import Agent, TrainingRun
+from rldojo.baselines.go_shapes import BoardShapes
 from rldojo.envs.go.board import BLACK, WHITE, GoBoard, board_from_planes
 from rldojo.envs.go.opponents import move_effects
 
@@ -223,6 +224,7 @@ class SelfPlaySarsa(Agent):
         epsilon_end: float = 0.05  # exploration after the decay
         exploration_fraction: float = 0.6  # fraction of the budget over which epsilon decays linearly
         score_weight: float = 0.5  # final reward = (1 - w) * (+1/-1/0 result) + w * (score margin / N*N)
+        shape_window: int = 3  # whole-board shapes of the position after the move, windows up to this side; 0: none
 
     def _setup(self) -> None:
         base = self.env.unwrapped
@@ -230,8 +232,14 @@ class SelfPlaySarsa(Agent):
         self.komi = float(base.komi)
         self.ko_rule = str(base.ko_rule)
         self.features = GoFeatures(self.board_size)
+        window = int(self.config.shape_window)
+        if not 0 <= window <= min(3, self.board_size):
+            raise ValueError(f"shape_window must be from 0 to {min(3, self.board_size)} on a "
+                             f"{self.board_size}x{self.board_size} board, got {window}")
+        self.shapes = BoardShapes(self.board_size, window, offset=self.features.size_total) if window else None
+        size = self.shapes.end if self.shapes else self.features.size_total
         # Two learners: weights[BLACK], weights[WHITE] (index 0 unused).
-        self.weights = np.zeros((3, self.features.size_total), dtype=np.float64)
+        self.weights = np.zeros((3, size), dtype=np.float64)
         self.epsilon = self.config.epsilon_start
         self._alpha = self.config.learning_rate
 
@@ -246,13 +254,33 @@ class SelfPlaySarsa(Agent):
         w = self.config.score_weight
         return (1 - w) * result + w * margin
 
-    def _q(self, board: GoBoard, action: int, color: int, context) -> tuple[list[int] | None, float]:
-        """(features, Q) of one move. A pass after the opponent's pass ends the game, so its
-        value is known exactly from the score (features None: nothing to learn)."""
-        if action == self.features.pass_action and board.consecutive_passes == 1:
-            return None, self._final_value(board, color)
-        f = self.features.of_move(board, action, *context)
-        return f, float(self.weights[color][f].sum())
+    def _after(self, board: GoBoard, actions: list[int]) -> np.ndarray:
+        """The positions after each of ``actions`` (stones or a pass), from the mover's side:
+        (len(actions), N*N) with 0 empty, 1 the mover's stone, 2 the opponent's."""
+        color = board.to_play
+        flat = board._flat.astype(np.int64)
+        if color == WHITE:
+            flat = np.where(flat == 0, 0, 3 - flat)
+        after = np.repeat(flat[None, :], len(actions), axis=0)
+        row_of = {a: i for i, a in enumerate(actions) if a != self.features.pass_action}
+        rows = list(row_of.values())
+        after[rows, list(row_of)] = 1
+        for chain in board._atari[3 - color]:  # a stone on a chain's last liberty takes it
+            i = row_of.get(next(iter(chain.liberties)))
+            if i is not None:
+                after[i, chain.stones] = 0
+        return after
+
+    def _score(self, board: GoBoard, color: int, moves: list[tuple[int, list[int]]]) -> list[tuple]:
+        """(action, features, Q) of moves given with their move features: the move features
+        plus, with ``shape_window``, the shapes of the position after the move."""
+        weights = self.weights[color]
+        if self.shapes is None:
+            return [(a, np.asarray(f), float(weights[f].sum())) for a, f in moves]
+        shapes = self.shapes.of_positions(self._after(board, [a for a, _ in moves]))
+        shape_q = weights[shapes].sum(axis=1)
+        return [(a, np.concatenate([f, shapes[i]]), float(weights[f].sum() + shape_q[i]))
+                for i, (a, f) in enumerate(moves)]
 
     def _choose(self, board: GoBoard, mask: np.ndarray, epsilon: float, rng: np.random.Generator):
         """Epsilon-greedy over the legal moves only; returns (action, its features, its Q).
@@ -260,25 +288,22 @@ class SelfPlaySarsa(Agent):
         The candidates are the legal moves that are not plainly bad: a stone move that
         fills one's own eye, or that leaves its chain in atari without capturing, is
         dropped; the pass is kept only when it ends the game (the opponent has just
-        passed; its value is then exact). When nothing is left, every legal move is a
-        candidate.
+        passed; its value is then exact, from the score, and it has no features to learn).
+        When no stone move is left, every legal move is a candidate.
         """
         legal = mask.nonzero()[0].tolist()
         color = board.to_play
         context = self.features.context(board)
         pass_action = self.features.pass_action
-        calm, ending = [], []
-        for a in legal:
-            if a == pass_action:
-                if board.consecutive_passes == 1:
-                    ending.append((a, *self._q(board, a, color, context)))
-                continue
-            f, q = self._q(board, a, color, context)
-            if self.features.is_calm(f):
-                calm.append((a, f, q))
-        candidates = calm + ending
+        ending = board.consecutive_passes == 1 and pass_action in legal
+        moves = [(a, self.features.of_move(board, a, *context)) for a in legal if a != pass_action]
+        calm = [(a, f) for a, f in moves if self.features.is_calm(f)]
         if not calm:  # nothing good left: every legal move, the pass included
-            candidates = [(a, *self._q(board, a, color, context)) for a in legal]
+            calm = moves if ending or pass_action not in legal else moves + [
+                (pass_action, self.features.of_move(board, pass_action, *context))]
+        candidates = self._score(board, color, calm) if calm else []
+        if ending:
+            candidates.append((pass_action, None, self._final_value(board, color)))
         if epsilon > 0 and rng.random() < epsilon:
             return candidates[int(rng.integers(len(candidates)))]
         best = max(q for _, _, q in candidates)
@@ -292,7 +317,7 @@ class SelfPlaySarsa(Agent):
         if features is None:
             return  # a game-ending pass: its value is exact
         step = self._alpha / len(features)
-        self.weights[color][features] += step * (target - q)
+        np.add.at(self.weights[color], features, step * (target - q))  # a shape may occur twice
 
     def _learn(self, total_timesteps: int, run: TrainingRun) -> None:
         from rldojo.envs.go.aec import raw_env
