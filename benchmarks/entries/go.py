@@ -17,7 +17,7 @@ from benchmarks.suite import AgentSpec, Entry
 
 _ENV = {"board_size": 5, "komi": 7.5, "opponent": "greedy"}
 _AGENTS = [
-    AgentSpec(agent="selfplay-sarsa", timesteps={"quick": 6_000, "full": 20_000}),
+    AgentSpec(agent="selfplay-sarsa", timesteps={"quick": 6_000, "full": 200_000}),
     AgentSpec(agent="sb3-maskable-ppo", timesteps={"quick": 2_048, "full": 100_000}),
     AgentSpec(agent="sb3-dqn", env_kwargs={"illegal_action": "lose"}, timesteps={"quick": 2_000, "full": 100_000}),
 ]

@@ -30,10 +30,18 @@ The features of a stone move are: the 3x3 pattern around the point from the move
 to the board's symmetries, stones captured, liberties of the chain after the move, stones
 rescued from atari, opponent chains put in atari, whether it fills its own eye, and the
 distance to the opponent's last move, and whose sphere of influence the point lies in
-(a sum of 1 / (1 + distance) over nearby stones, five levels) crossed with those liberties. The pass has its own features: the current
-Tromp-Taylor score from the mover's side crossed with how full the board is. A pass
-right after the opponent's pass ends the game, so its value is not learned but read
-from the rules: the final score it would give.
+(a sum of 1 / (1 + distance) over nearby stones, five levels) crossed with those liberties.
+The pass has its own features: the current Tromp-Taylor score from the mover's side
+crossed with how full the board is. A pass right after the opponent's pass ends the game,
+so its value is not learned but read from the rules: the final score it would give.
+
+Those features only see the neighbourhood of the move. On top of them (``shape_window``,
+3 by default) every move also turns on the *whole-board shapes of the position after it*:
+each 1x1, 2x2 and 3x3 window of that position, both where it is and wherever it is, tied
+under the board's symmetries (:mod:`rldojo.baselines.go_shapes`, after Silver, Sutton and
+Mueller's RLGO). So ``Q(s, a)`` is partly a value of the afterstate, and it can tell a
+move that builds territory or kills a group from one that merely looks alike locally.
+This took 5x5 self-play from about 72% to about 99% against the greedy opponent.
 
 The learners choose among the moves that are not plainly bad: filling one's own eye,
 self-atari that captures nothing, and a pass that does not end the game are left out

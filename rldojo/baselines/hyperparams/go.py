@@ -2,7 +2,8 @@
 
 The self-play SARSA learners decay exploration over the first 60% of the budget and
 mix the margin into the final reward (``score_weight``), so that the side that loses
-every game early on (white, on 5x5) still learns which losses are smaller. The
+every game early on (white, on 5x5) still learns which losses are smaller, and value
+the position after each move by its whole-board shapes up to 3x3 (``shape_window``). The
 stable-baselines3 agents play against the greedy opponent; DQN has no masks, so it
 trains with ``illegal_action="lose"`` (set in the benchmark entry).
 """
@@ -16,6 +17,7 @@ HYPERPARAMS = {
         "epsilon_end": 0.05,
         "exploration_fraction": 0.6,
         "score_weight": 0.5,
+        "shape_window": 3,
     },
     ("Go-v0", "sb3-maskable-ppo"): {
         "n_steps": 512,
