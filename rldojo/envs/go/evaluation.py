@@ -241,7 +241,7 @@ def curve_metric(agent, env_id: str, env_kwargs: dict, seed: int) -> dict[str, f
 def main(argv=None) -> None:
     """Train SARSA self-play on 5x5, checkpoint it, and report win rates and an Elo table.
 
-        python -m rldojo.envs.go.evaluation --steps 20000 --checkpoints 2000,5000,10000 --games 200 --gnugo-games 50
+        python -m rldojo.envs.go.evaluation --steps 200000 --checkpoints 20000,50000,100000 --games 200 --gnugo-games 50
     """
     import argparse
     import tempfile
@@ -259,8 +259,8 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description="SARSA self-play on Go: win rates and Elo between checkpoints")
     parser.add_argument("--size", type=int, default=5)
     parser.add_argument("--komi", type=float, default=7.5)
-    parser.add_argument("--steps", type=int, default=20_000, help="training moves in all")
-    parser.add_argument("--checkpoints", default="2000,5000,10000", help="also save at these step counts")
+    parser.add_argument("--steps", type=int, default=200_000, help="training moves in all")
+    parser.add_argument("--checkpoints", default="20000,50000,100000", help="also save at these step counts")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--games", type=int, default=200, help="games against random and greedy")
     parser.add_argument("--gnugo-games", type=int, default=50, help="games against GNU Go level 1")
