@@ -120,11 +120,13 @@ def test_play_human_runs_headless_with_scripted_clicks():
     assert result["history"][0] == 12 and len(result["history"]) == 2  # our click at C3, greedy's reply
 
 
-def test_selfplay_sarsa_beats_greedy_on_5x5_with_board_shapes(trained):
-    # With the whole-board shapes a small budget is enough to beat greedy most of the time
-    # (seed 0: 87%); with the move features alone it stayed near 60% at this budget.
-    result = win_rate(trained, "greedy", games=100, size=5, seed=1)
-    assert result.win_rate >= 0.75, result
+def test_selfplay_sarsa_beats_greedy_on_5x5_with_board_shapes():
+    # The benchmark's goal (80% against greedy) with a tenth of its budget: 20,000 moves,
+    # about 5 s (seed 0: 93/100). With shape_window=0 the same run wins 66/100.
+    agent = SelfPlaySarsa(gym.make("Go-v0", board_size=5), seed=0)
+    agent.learn(20_000)
+    result = win_rate(agent, "greedy", games=100, size=5, seed=1)
+    assert result.win_rate >= 0.8, result
 
 
 def test_board_shapes_are_tied_under_the_board_symmetries():
