@@ -41,7 +41,8 @@ each 1x1, 2x2 and 3x3 window of that position, both where it is and wherever it 
 under the board's symmetries (:mod:`rldojo.baselines.go_shapes`, after Silver, Sutton and
 Mueller's RLGO). So ``Q(s, a)`` is partly a value of the afterstate, and it can tell a
 move that builds territory or kills a group from one that merely looks alike locally.
-This took 5x5 self-play from about 72% to about 99% against the greedy opponent.
+On 5x5 it lifted the win rate against the greedy opponent from 71.8% (five seeds, 20,000
+moves, move features alone) to 87.5% at the same budget and 99.6% after 200,000 moves.
 
 The learners choose among the moves that are not plainly bad: filling one's own eye,
 self-atari that captures nothing, and a pass that does not end the game are left out
@@ -305,11 +306,11 @@ class SelfPlaySarsa(Agent):
         pass_action = self.features.pass_action
         ending = board.consecutive_passes == 1 and pass_action in legal
         moves = [(a, self.features.of_move(board, a, *context)) for a in legal if a != pass_action]
-        calm = [(a, f) for a, f in moves if self.features.is_calm(f)]
-        if not calm:  # nothing good left: every legal move, the pass included
-            calm = moves if ending or pass_action not in legal else moves + [
+        to_score = [(a, f) for a, f in moves if self.features.is_calm(f)]
+        if not to_score:  # nothing good left: every legal move, the pass included
+            to_score = moves if ending or pass_action not in legal else moves + [
                 (pass_action, self.features.of_move(board, pass_action, *context))]
-        candidates = self._score(board, color, calm) if calm else []
+        candidates = self._score(board, color, to_score) if to_score else []
         if ending:
             candidates.append((pass_action, None, self._final_value(board, color)))
         if epsilon > 0 and rng.random() < epsilon:
