@@ -247,8 +247,8 @@ class SelfPlaySarsa(Agent):
                              f"{self.board_size}x{self.board_size} board, got {window}")
         self.shapes = BoardShapes(self.board_size, window, offset=self.features.size_total) if window else None
         size = self.shapes.end if self.shapes else self.features.size_total
-        # Two learners: weights[BLACK], weights[WHITE] (index 0 unused).
-        self.weights = np.zeros((3, size), dtype=np.float64)
+        # Two learners, each its own weights: weights[BLACK], weights[WHITE].
+        self.weights = {BLACK: np.zeros(size, dtype=np.float64), WHITE: np.zeros(size, dtype=np.float64)}
         self.epsilon = self.config.epsilon_start
         self._alpha = self.config.learning_rate
 

@@ -54,7 +54,7 @@ def test_learners_choose_legal_moves_only_and_checkpoints_keep_both(tmp_path):
     path = trained.save(tmp_path / "sarsa.pt")
     again = Agent.load(path)
     assert isinstance(again, SelfPlaySarsa)
-    assert np.array_equal(again.weights, trained.weights)
+    assert all(np.array_equal(again.weights[c], trained.weights[c]) for c in (BLACK, WHITE))
     assert again.weights[BLACK].any() and again.weights[WHITE].any()
     assert not np.array_equal(again.weights[BLACK], again.weights[WHITE])
     # predict answers for the side to move of a Go-v0 observation, within the mask.
@@ -168,7 +168,7 @@ def test_the_position_after_a_capture_has_lost_the_captured_stones():
 
 def test_shape_window_zero_turns_the_shapes_off_and_a_bad_one_is_refused():
     plain = SelfPlaySarsa(GoEnv(board_size=5), seed=0, shape_window=0)
-    assert plain.shapes is None and plain.weights.shape[1] == plain.features.size_total
+    assert plain.shapes is None and plain.weights[BLACK].shape == (plain.features.size_total,)
     plain.learn(200)
     assert plain.weights[BLACK].any()
     with pytest.raises(ValueError, match="shape_window must be from 0 to 3"):
