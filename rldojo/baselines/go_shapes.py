@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
+MAX_WINDOW = 3  # a 4x4 window would need 3^16 weights per place
+
 # The 8 symmetries of a square, as maps of (row, col) on a side of length n.
 _SYMMETRIES = (
     lambda r, c, n: (r, c),
@@ -40,14 +42,14 @@ class BoardShapes:
     """The shape features of positions on a ``size`` board, numbered from ``offset`` on.
 
     :param size: the board's side
-    :param max_window: the largest window's side (1 to 3, and at most ``size``: a 4x4 window would need 3^16 weights)
+    :param max_window: the largest window's side, 1 to ``MAX_WINDOW`` and at most ``size``
     :param offset: the index of the first feature, so that these can follow other features
     """
 
     def __init__(self, size: int, max_window: int, offset: int = 0):
-        if not 1 <= max_window <= min(3, size):
-            raise ValueError(f"max_window must be from 1 to {min(3, size)} on a {size}x{size} board, got {max_window}")
-        self.size = size
+        if not 1 <= max_window <= min(MAX_WINDOW, size):
+            raise ValueError(f"max_window must be from 1 to {min(MAX_WINDOW, size)} on a {size}x{size} board, "
+                             f"got {max_window}")
         # Per window side k: the points of each window (W, k*k), the powers of 3 of its
         # cells, and a table from (window, code) to the feature index of each kind.
         self.blocks = []

@@ -55,11 +55,12 @@ Each learner (black, white) has its own weights.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import numpy as np
 
 from rldojo.baselines.core import Agent, TrainingRun
-from rldojo.baselines.go_shapes import BoardShapes
+from rldojo.baselines.go_shapes import MAX_WINDOW, BoardShapes
 from rldojo.envs.go.board import BLACK, WHITE, GoBoard, board_from_planes
 from rldojo.envs.go.opponents import move_effects
 
@@ -242,8 +243,8 @@ class SelfPlaySarsa(Agent):
         self.ko_rule = str(base.ko_rule)
         self.features = GoFeatures(self.board_size)
         window = int(self.config.shape_window)
-        if not 0 <= window <= min(3, self.board_size):
-            raise ValueError(f"shape_window must be from 0 to {min(3, self.board_size)} on a "
+        if not 0 <= window <= min(MAX_WINDOW, self.board_size):
+            raise ValueError(f"shape_window must be from 0 to {min(MAX_WINDOW, self.board_size)} on a "
                              f"{self.board_size}x{self.board_size} board, got {window}")
         self.shapes = BoardShapes(self.board_size, window, offset=self.features.size_total) if window else None
         size = self.shapes.end if self.shapes else self.features.size_total
@@ -272,24 +273,25 @@ class SelfPlaySarsa(Agent):
             flat = np.where(flat == 0, 0, 3 - flat)
         after = np.repeat(flat[None, :], len(actions), axis=0)
         row_of = {a: i for i, a in enumerate(actions) if a != self.features.pass_action}
-        rows = list(row_of.values())
-        after[rows, list(row_of)] = 1
+        after[list(row_of.values()), list(row_of)] = 1
         for chain in board._atari[3 - color]:  # a stone on a chain's last liberty takes it
             i = row_of.get(next(iter(chain.liberties)))
             if i is not None:
                 after[i, chain.stones] = 0
         return after
 
-    def _score(self, board: GoBoard, color: int, moves: list[tuple[int, list[int]]]) -> list[tuple]:
-        """(action, features, Q) of moves given with their move features: the move features
-        plus, with ``shape_window``, the shapes of the position after the move."""
+    def _q_values(self, board: GoBoard, color: int, moves: list[tuple[int, list[int]]]):
+        """Q of each of ``moves`` (given with their move features), and the shape features of
+        the position after each (None without ``shape_window``). Vectorised over the moves:
+        this runs for every candidate of every move played."""
         weights = self.weights[color]
+        lengths = [len(f) for _, f in moves]
+        local = np.fromiter(itertools.chain.from_iterable(f for _, f in moves), dtype=np.int64, count=sum(lengths))
+        q = np.add.reduceat(weights[local], np.cumsum([0] + lengths[:-1]))
         if self.shapes is None:
-            return [(a, np.asarray(f), float(weights[f].sum())) for a, f in moves]
+            return q, None
         shapes = self.shapes.of_positions(self._after(board, [a for a, _ in moves]))
-        shape_q = weights[shapes].sum(axis=1)
-        return [(a, np.concatenate([f, shapes[i]]), float(weights[f].sum() + shape_q[i]))
-                for i, (a, f) in enumerate(moves)]
+        return q + weights[shapes].sum(axis=1), shapes
 
     def _choose(self, board: GoBoard, mask: np.ndarray, epsilon: float, rng: np.random.Generator):
         """Epsilon-greedy over the legal moves only; returns (action, its features, its Q).
@@ -308,16 +310,23 @@ class SelfPlaySarsa(Agent):
         moves = [(a, self.features.of_move(board, a, *context)) for a in legal if a != pass_action]
         to_score = [(a, f) for a, f in moves if self.features.is_calm(f)]
         if not to_score:  # nothing good left: every legal move, the pass included
-            to_score = moves if ending or pass_action not in legal else moves + [
-                (pass_action, self.features.of_move(board, pass_action, *context))]
-        candidates = self._score(board, color, to_score) if to_score else []
-        if ending:
-            candidates.append((pass_action, None, self._final_value(board, color)))
+            to_score = moves
+            if pass_action in legal and not ending:
+                to_score = moves + [(pass_action, self.features.of_move(board, pass_action, *context))]
+        q, shapes = self._q_values(board, color, to_score) if to_score else (np.empty(0), None)
+        values = q.tolist() + ([self._final_value(board, color)] if ending else [])
         if epsilon > 0 and rng.random() < epsilon:
-            return candidates[int(rng.integers(len(candidates)))]
-        best = max(q for _, _, q in candidates)
-        ties = [c for c in candidates if c[2] >= best - 1e-12]
-        return ties[int(rng.integers(len(ties)))] if len(ties) > 1 else ties[0]
+            i = int(rng.integers(len(values)))
+        else:
+            best = max(values)
+            ties = [i for i, v in enumerate(values) if v >= best - 1e-12]
+            i = ties[int(rng.integers(len(ties)))] if len(ties) > 1 else ties[0]
+        if i == len(to_score):  # the game-ending pass
+            return pass_action, None, values[i]
+        action, f = to_score[i]
+        # Only the chosen move's features are put together: they are what the update needs.
+        features = np.asarray(f) if shapes is None else np.concatenate([f, shapes[i]])
+        return action, features, values[i]
 
     # ------------------------------------------------------------------ learning
 
