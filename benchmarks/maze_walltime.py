@@ -56,7 +56,7 @@ def run_ours(seed: int) -> dict:
     import gymnasium as gym
 
     import rldojo  # noqa: F401
-    from rldojo.baselines.core import Callback
+    from rldojo.baselines import Callback
     from rldojo.baselines.dqn import DQN
 
     env = gym.make("Maze-v0", start="random", **ENV_KWARGS)

@@ -190,7 +190,7 @@ def build_agent(agent: str, env, seed: int, hyperparameters: dict):
     """An agent by make_agent name, or by "module:Class" path for agents outside the registry."""
     if ":" in agent:
         return _import_path(agent)(env, seed=seed, **hyperparameters)
-    from rldojo.baselines.core import make_agent
+    from rldojo.baselines import make_agent
 
     return make_agent(agent, env, seed=seed, **hyperparameters)
 

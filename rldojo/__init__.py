@@ -3,9 +3,28 @@
 ``import rldojo`` registers every environment id with Gymnasium, so that
 ``gymnasium.make("Maze-v0")`` works afterwards. ``gymnasium.make("rldojo:Maze-v0")``
 imports this package itself and needs no import first.
+
+The front door::
+
+    import rldojo
+    agent = rldojo.make_agent("dqn", "Maze-v0", seed=0).learn(5_000)
+    print(rldojo.evaluate(agent, "Maze-v0", n_episodes=10).win_rate)
+    agent.save("maze.pt"); agent = rldojo.load_agent("maze.pt")
+
+``make_agent``, ``load_agent`` and ``evaluate`` load the agents (and torch) on first use,
+so ``import rldojo`` stays cheap.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from gymnasium.envs.registration import register, registry
+
+if TYPE_CHECKING:
+    from rldojo.baselines.evaluation import evaluate
+    from rldojo.baselines.registry import load_agent, make_agent
 
 __version__ = "0.1.0"
 
@@ -31,4 +50,20 @@ def register_envs() -> None:
 
 register_envs()
 
-ENV_IDS = tuple(env_id for env_id, _, _ in _ENVIRONMENTS)
+ENV_IDS: tuple[str, ...] = tuple(env_id for env_id, _, _ in _ENVIRONMENTS)
+"""Every environment id rldojo registers."""
+
+# The agent-side names, imported on first use (they need torch).
+_LAZY = {
+    "make_agent": "rldojo.baselines.registry",
+    "load_agent": "rldojo.baselines.registry",
+    "evaluate": "rldojo.baselines.evaluation",
+}
+
+__all__ = ["ENV_IDS", "__version__", "evaluate", "load_agent", "make_agent", "register_envs"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,9 +11,7 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -35,8 +33,6 @@ def parse_key_values(pairs: list[str] | None, what: str) -> dict:
 def make_env(env_id: str, env_kwargs: dict, render_mode: str | None = None):
     import gymnasium as gym
 
-    import rldojo  # noqa: F401
-
     if render_mode is not None:
         env_kwargs = {**env_kwargs, "render_mode": render_mode}
     try:
@@ -45,37 +41,10 @@ def make_env(env_id: str, env_kwargs: dict, render_mode: str | None = None):
         raise SystemExit(f"rldojo: cannot make {env_id}: {error}") from error
 
 
-def _curve_rows(agent, out: Path) -> list[dict]:
-    """Per-episode rows from an rldojo agent's log, or from SB3's Monitor CSV."""
-    episodes = getattr(agent, "episodes", None)
-    if episodes is not None and hasattr(episodes, "rows"):
-        return list(episodes.rows)
-    monitor = out / "monitor.csv"
-    if not monitor.is_file():
-        return []
-    with open(monitor) as f:
-        lines = [line for line in f if not line.startswith("#")]
-    rows = []
-    for i, row in enumerate(csv.DictReader(lines)):
-        rows.append({"episode": i, "timesteps": None, "return": float(row["r"]), "length": int(row["l"]),
-                     "win": None, "epsilon": None, "time": float(row["t"])})
-    return rows
-
-
-def _write_rows(rows: list[dict], path: Path) -> None:
-    fields = ("episode", "timesteps", "return", "length", "win", "epsilon", "time")
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
-    os.replace(tmp, path)
-
-
 def cmd_train(args) -> int:
-    from rldojo.baselines.core import Agent, make_agent
+    from rldojo.baselines import Agent, defaults, make_agent
     from rldojo.baselines.evaluation import plot_learning_curve
-    from rldojo.baselines.hyperparams import defaults
+    from rldojo.baselines.logging import write_episodes_csv
 
     env_kwargs = parse_key_values(args.env_kwarg, "--env-kwarg")
     hyperparameters = {**defaults(args.env_id, args.agent), **parse_key_values(args.hp, "--hp")}
@@ -85,12 +54,10 @@ def cmd_train(args) -> int:
     agent = make_agent(args.agent, env, seed=args.seed, monitor_dir=str(out), **hyperparameters)
     agent.learn(args.timesteps, progress_bar=not args.no_progress)
 
-    model_path = agent.save(out / "model.pt") if isinstance(agent, Agent) else None
-    if model_path is None:
-        agent.save(str(out / "model.zip"))
-        model_path = out / "model.zip"
-    rows = _curve_rows(agent, out)
-    _write_rows(rows, out / "curve.csv")
+    # rldojo agents write a torch checkpoint, SB3's a zip; both have the episode log's rows.
+    model_path = agent.save(out / ("model.pt" if isinstance(agent, Agent) else "model.zip"))
+    rows = list(agent.episodes.rows)
+    write_episodes_csv(rows, out / "curve.csv")
     written = [model_path, out / "curve.csv"]
     if rows:
         written.append(plot_learning_curve(rows, out / "curve.png", title=f"{args.agent} on {args.env_id}"))
@@ -112,8 +79,7 @@ def cmd_train(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from rldojo.baselines.core import load_agent
-    from rldojo.baselines.evaluation import evaluate
+    from rldojo.baselines import evaluate, load_agent
 
     env = make_env(args.env_id, parse_key_values(args.env_kwarg, "--env-kwarg"))
     try:
@@ -166,14 +132,13 @@ def play_maze_by_hand(env) -> None:
 
 
 def watch_agent(env, agent, episodes: int) -> None:
-    from rldojo.baselines.core import action_mask
-    from rldojo.baselines.evaluation import _predict
+    from rldojo.envs.common import action_mask, policy_action
 
     for _ in range(episodes):
         obs, info = env.reset()
         done, total = False, 0.0
         while not done:
-            action = _predict(agent, obs, action_mask(env, info), deterministic=True)
+            action = policy_action(agent, obs, action_mask(env, info), deterministic=True)
             obs, reward, terminated, truncated, info = env.step(action)
             total += reward
             done = terminated or truncated
@@ -181,14 +146,18 @@ def watch_agent(env, agent, episodes: int) -> None:
 
 
 def cmd_play(args) -> int:
-    from rldojo.baselines.core import load_agent
+    from rldojo.baselines import load_agent
 
     env_kwargs = parse_key_values(args.env_kwarg, "--env-kwarg")
     if args.env_id.startswith("Go-v"):
         from rldojo.envs.go.play import play_human
 
         # Go options here: board_size, komi, human_color ("black" or "white").
-        play_human(agent=args.agent, opponent=args.opponent or "gnugo", **env_kwargs)
+        agent = None
+        if args.agent:
+            board = {k: env_kwargs[k] for k in ("board_size", "komi") if k in env_kwargs}
+            agent = load_agent(args.agent, env=make_env(args.env_id, board))
+        play_human(agent=agent, opponent=args.opponent or "gnugo", **env_kwargs)
         return 0
     agent = load_agent(args.agent) if args.agent else None
     env = make_env(args.env_id, env_kwargs, render_mode="human")

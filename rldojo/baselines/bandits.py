@@ -31,7 +31,9 @@ from typing import ClassVar, Mapping
 import numpy as np
 from gymnasium import spaces
 
-from rldojo.baselines.core import AGENTS, Agent, TrainingRun, agent_class
+from rldojo.baselines.agent import Agent, TrainingRun
+
+from rldojo.baselines.registry import AGENTS, agent_class
 from rldojo.envs.bandit.rules import ARM_KINDS, BERNOULLI, GAUSSIAN, KArmedBandit
 
 

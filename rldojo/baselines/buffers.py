@@ -15,11 +15,11 @@ import numpy as np
 from gymnasium import spaces
 from gymnasium.vector import AutoresetMode, VectorEnv
 
-from rldojo.baselines.core import action_mask
+from rldojo.envs.common import action_mask
 from rldojo.baselines.nets import MASKED_LOGIT, sample_from_logits
 
 if TYPE_CHECKING:
-    from rldojo.baselines.core import Agent
+    from rldojo.baselines.agent import Agent
 
 
 class ReplayBuffer:

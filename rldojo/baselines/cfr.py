@@ -26,7 +26,7 @@ import dataclasses
 
 import numpy as np
 
-from rldojo.baselines.core import Agent, TrainingRun
+from rldojo.baselines.agent import Agent, TrainingRun
 from rldojo.envs.cards.analysis import exploitability, game_tree, nash_conv
 from rldojo.envs.cards.games import NUM_ACTIONS, get_game
 

@@ -48,7 +48,8 @@ from gymnasium import spaces
 from torch import nn
 
 from rldojo.baselines.buffers import ReplayBuffer
-from rldojo.baselines.core import Agent, TrainingRun, action_mask
+from rldojo.baselines.agent import Agent, TrainingRun
+from rldojo.envs.common import action_mask
 from rldojo.baselines.nets import NatureCNN, check_spaces, flat_size, is_image_space, mlp
 
 FORMS = ("course", "standard")

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from rldojo.baselines.core import action_mask, episode_won, resolve_env
+from rldojo.envs.common import action_mask, episode_won, policy_action, resolve_env
 
 
 @dataclass
@@ -22,22 +22,6 @@ class EvaluationResult:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def _predict(agent, obs, mask, deterministic):
-    """Ask anything with ``predict`` (or a plain callable) for one action."""
-    if hasattr(agent, "predict"):
-        if mask is not None:
-            try:
-                action, _ = agent.predict(obs, deterministic=deterministic, action_masks=mask)
-            except TypeError:  # SB3's plain algorithms take no masks
-                action, _ = agent.predict(obs, deterministic=deterministic)
-        else:
-            action, _ = agent.predict(obs, deterministic=deterministic)
-    else:
-        action = agent(obs)
-    action = np.asarray(action)
-    return action.item() if action.ndim == 0 or action.size == 1 else action
 
 
 def evaluate(agent, env, n_episodes: int = 10, deterministic: bool = True, seed: int | None = None,
@@ -56,7 +40,7 @@ def evaluate(agent, env, n_episodes: int = 10, deterministic: bool = True, seed:
         obs, info = env.reset(seed=None if seed is None else seed + episode)
         total, length, done = 0.0, 0, False
         while not done:
-            action = _predict(agent, obs, action_mask(env, info), deterministic)
+            action = policy_action(agent, obs, action_mask(env, info), deterministic)
             obs, reward, terminated, truncated, info = env.step(action)
             total += float(reward)
             length += 1
@@ -73,14 +57,6 @@ def evaluate(agent, env, n_episodes: int = 10, deterministic: bool = True, seed:
         returns=[float(r) for r in returns],
         lengths=lengths,
     )
-
-
-def learning_curve(agent) -> list[dict]:
-    """The per-episode rows (return, length, win, epsilon, timesteps) an rldojo agent recorded."""
-    episodes = getattr(agent, "episodes", None)
-    if episodes is None:
-        raise ValueError(f"{type(agent).__name__} records no learning curve (not an rldojo agent)")
-    return list(episodes.rows)
 
 
 def plot_learning_curve(rows: list[dict], path, title: str = "", window: int = 20):

@@ -32,7 +32,7 @@ import torch
 from torch import nn
 
 from rldojo.baselines.buffers import RolloutBuffer, SingleEnv, VectorEnvs, collect_rollout, make_envs
-from rldojo.baselines.core import Agent, TrainingRun
+from rldojo.baselines.agent import Agent, TrainingRun
 from rldojo.baselines.nets import (ACTIVATIONS, MASKED_LOGIT, check_spaces, flat_size, mlp, numpy_actor_critic,
                                    numpy_forward, numpy_inputs, obs_to_tensor, orthogonal_hidden_init,
                                    sample_from_logits)

@@ -26,7 +26,9 @@ import torch
 from gymnasium.vector import VectorEnv
 from torch import nn
 
-from rldojo.baselines.core import Agent, TrainingRun, action_mask
+from rldojo.baselines.agent import Agent, TrainingRun
+
+from rldojo.envs.common import action_mask
 from rldojo.baselines.nets import check_spaces, flat_size, mlp, obs_to_tensor
 
 MASKED_LOGIT = -1e9  # exp() of it is 0, so a masked action is never sampled

@@ -59,7 +59,7 @@ import itertools
 
 import numpy as np
 
-from rldojo.baselines.core import Agent, TrainingRun
+from rldojo.baselines.agent import Agent, TrainingRun
 from rldojo.baselines.go_shapes import MAX_WINDOW, BoardShapes
 from rldojo.envs.go.board import BLACK, WHITE, GoBoard, board_from_planes
 from rldojo.envs.go.opponents import move_effects

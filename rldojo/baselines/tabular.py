@@ -30,7 +30,9 @@ import dataclasses
 import numpy as np
 from gymnasium import spaces
 
-from rldojo.baselines.core import Agent, TrainingRun, action_mask
+from rldojo.baselines.agent import Agent, TrainingRun
+
+from rldojo.envs.common import action_mask
 
 
 class _TabularTD(Agent):

@@ -9,6 +9,7 @@ import numpy as np
 from gymnasium import spaces
 from gymnasium.envs.classic_control.cartpole import CartPoleEnv
 
+from rldojo.envs.common import check_choice, check_render_mode
 from rldojo.envs.rendering import Window, import_pygame, surface_to_array
 
 # CartPole-v1 draws a 600x400 frame: the cart's top at 100 px above the bottom edge,
@@ -83,14 +84,12 @@ class CartPolePixelsEnv(gym.Env):
                  crop_width: int = CROP_WIDTH, render_mode: str | None = None):
         if not isinstance(frame_stack, (int, np.integer)) or not 1 <= frame_stack <= 8:
             raise ValueError(f"frame_stack must be an integer from 1 to 8, got {frame_stack!r}")
-        if downscale not in (1, 2, 4, 5, 8):
-            raise ValueError(f"downscale must be one of 1, 2, 4, 5, 8, got {downscale!r}")
+        check_choice("downscale", downscale, (1, 2, 4, 5, 8))
         if not isinstance(crop_width, (int, np.integer)) or not 80 <= crop_width <= SCREEN_WIDTH \
                 or crop_width % downscale:
             raise ValueError(f"crop_width must be an integer from 80 to {SCREEN_WIDTH}, a multiple of downscale "
                              f"({downscale}), got {crop_width!r}")
-        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
-            raise ValueError(f"render_mode must be one of {self.metadata['render_modes']} or None, got {render_mode!r}")
+        check_render_mode(render_mode, self.metadata)
         if difference and frame_stack < 2:
             raise ValueError("difference=True needs frame_stack >= 2 (the newest frame plus differences)")
         self.frame_stack = int(frame_stack)

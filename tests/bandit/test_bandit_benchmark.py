@@ -8,7 +8,7 @@ import pytest
 
 from benchmarks import bandit_testbed
 from benchmarks.entries.bandit import ENTRIES, bandit_metrics
-from rldojo.baselines.core import AGENTS, make_agent
+from rldojo.baselines import AGENTS, make_agent
 from rldojo.baselines.hyperparams import defaults
 from rldojo.baselines.hyperparams.bandit import HYPERPARAMS
 from rldojo.envs.bandit.env import BanditEnv

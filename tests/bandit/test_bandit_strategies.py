@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import rldojo.baselines.bandits as bandits  # a module import: pytest would collect a bare `testbed`
-from rldojo.baselines.core import load_agent, make_agent
+from rldojo.baselines import load_agent, make_agent
 
 AGENT_NAMES = ["bandit-epsilon-greedy", "bandit-ucb", "bandit-thompson", "bandit-gradient"]
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from rldojo.baselines.a2c import A2C
-from rldojo.baselines.core import Agent, make_agent
+from rldojo.baselines import Agent, make_agent
 from rldojo.baselines.evaluation import evaluate
 
 from odd_only_env import OddOnlyEnv

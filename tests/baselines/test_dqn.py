@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from rldojo.baselines.core import Agent, Callback, make_agent
+from rldojo.baselines import Agent, Callback, make_agent
 from rldojo.baselines.dqn import DQN, NumpyMLPQFunction, QNetwork, TorchQFunction
 from rldojo.baselines.evaluation import evaluate
 

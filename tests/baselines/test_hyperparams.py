@@ -4,7 +4,7 @@ import gymnasium as gym
 import pytest
 
 import rldojo  # noqa: F401  (registers the env ids)
-from rldojo.baselines.core import make_agent
+from rldojo.baselines import make_agent
 from rldojo.baselines.hyperparams import all_defaults
 
 PAIRS = sorted(all_defaults())

@@ -6,7 +6,7 @@ import pytest
 import torch
 from gymnasium import spaces
 
-from rldojo.baselines.core import Agent, make_agent
+from rldojo.baselines import Agent, make_agent
 from rldojo.baselines.evaluation import evaluate
 from rldojo.baselines.ppo import PPO
 

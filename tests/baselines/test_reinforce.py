@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from gymnasium import spaces
 
-from rldojo.baselines.core import Agent, make_agent
+from rldojo.baselines import Agent, make_agent
 from rldojo.baselines.reinforce import Reinforce, discounted_returns
 
 

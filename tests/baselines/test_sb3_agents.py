@@ -15,7 +15,7 @@ pytest.importorskip("sb3_contrib")
 
 import stable_baselines3.common.save_util as save_util  # noqa: E402
 
-from rldojo.baselines.core import load_agent, make_agent  # noqa: E402
+from rldojo.baselines import load_agent, make_agent# noqa: E402
 from rldojo.baselines.ppo import PPO as HandPPO  # noqa: E402
 from rldojo.baselines.sb3 import SB3A2C, SB3DQN, SB3MaskablePPO, SB3PPO, load_sb3  # noqa: E402
 from odd_only_env import OddOnlyEnv  # noqa: E402

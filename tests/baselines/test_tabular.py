@@ -4,7 +4,7 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-from rldojo.baselines.core import Agent, Callback, make_agent
+from rldojo.baselines import Agent, Callback, make_agent
 from rldojo.baselines.evaluation import evaluate
 from rldojo.baselines.tabular import ExpectedSarsa, QLearning, Sarsa
 

@@ -56,9 +56,9 @@ def test_plan_resolves_hyperparameters_and_filters(monkeypatch):
 
 def test_tiny_suite_runs_end_to_end_and_resumes(tmp_path, monkeypatch):
     # a registry name goes through make_agent, as the real entries' agents do
-    from rldojo.baselines import core
+    from rldojo.baselines import registry
 
-    monkeypatch.setitem(core.AGENTS, "tiny-q", "benchtiny:TinyQ")
+    monkeypatch.setitem(registry.AGENTS, "tiny-q", "benchtiny:TinyQ")
     entry = Entry(label="Lake", env_id="FrozenLake-v1", env_kwargs=dict(benchtiny.LAKE),
                   agents=[AgentSpec("tiny-q", {"quick": 600, "full": 2000})],
                   metric="benchtiny:lake_metric", headline="success", solved_at=1.0, eval_points=3)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from rldojo.baselines.cfr import CFR, CFRPlus
-from rldojo.baselines.core import load_agent, make_agent
+from rldojo.baselines.registry import load_agent, make_agent
 from rldojo.envs.cards import analysis
 
 

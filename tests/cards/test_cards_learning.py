@@ -3,7 +3,7 @@
 import gymnasium as gym
 import pytest
 
-from rldojo.baselines.core import make_agent
+from rldojo.baselines.registry import make_agent
 from rldojo.envs.cards.evaluation import exact_values
 
 

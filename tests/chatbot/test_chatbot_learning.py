@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from benchmarks.entries.chatbot import ENTRIES
-from rldojo.baselines.core import make_agent
+from rldojo.baselines.registry import make_agent
 from rldojo.baselines.hyperparams import defaults
 from rldojo.baselines.hyperparams.chatbot import text_defaults
 from rldojo.envs.chatbot.evaluation import chatbot_metric, true_score_report

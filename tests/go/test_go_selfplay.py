@@ -4,7 +4,9 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-from rldojo.baselines.core import Agent, make_agent
+from rldojo.baselines.agent import Agent
+
+from rldojo.baselines.registry import make_agent
 from rldojo.baselines.selfplay import SelfPlaySarsa
 from rldojo.envs.go.board import BLACK, WHITE, GoBoard
 from rldojo.envs.go.env import GoEnv

@@ -9,6 +9,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
+from rldojo.envs.common import check_render_mode
 from rldojo.envs.bandit.rules import ARM_KINDS, GAUSSIAN, KArmedBandit
 
 
@@ -90,8 +91,7 @@ class BanditEnv(gym.Env):
         if problem_seed is not None and (isinstance(problem_seed, bool)
                                          or not isinstance(problem_seed, (int, np.integer)) or problem_seed < 0):
             raise ValueError(f"problem_seed must be None or a non-negative integer, got {problem_seed!r}")
-        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
-            raise ValueError(f"render_mode must be None or one of {self.metadata['render_modes']}, got {render_mode!r}")
+        check_render_mode(render_mode, self.metadata)
         self.k = int(k)
         self.arms = arms
         self.nonstationary = bool(nonstationary)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from rldojo.envs.options import check_choice
+
 GAUSSIAN = "gaussian"
 BERNOULLI = "bernoulli"
 ARM_KINDS = (GAUSSIAN, BERNOULLI)
@@ -44,8 +46,7 @@ class KArmedBandit:
                  n_problems: int = 1):
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
             raise ValueError(f"k must be an integer of at least 2 (the number of arms), got {k!r}")
-        if arms not in ARM_KINDS:
-            raise ValueError(f"arms must be one of {', '.join(map(repr, ARM_KINDS))}, got {arms!r}")
+        check_choice("arms", arms, ARM_KINDS)
         if not isinstance(nonstationary, (bool, np.bool_)):
             raise ValueError(f"nonstationary must be True or False, got {nonstationary!r}")
         if not np.isfinite(drift) or drift < 0:

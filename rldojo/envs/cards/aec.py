@@ -17,6 +17,7 @@ from gymnasium.utils import seeding
 from pettingzoo import AECEnv
 from pettingzoo.utils import wrappers
 
+from rldojo.envs.common import check_choice, check_render_mode
 from rldojo.envs.cards.games import ACTION_NAMES, KUHN, LEDUC, NUM_ACTIONS, PokerGame, observation_size
 
 ILLEGAL_ACTIONS = ("raise", "forfeit")
@@ -70,11 +71,8 @@ class CardGameAEC(AECEnv):
 
     def __init__(self, illegal_action: str = "raise", render_mode: str | None = None):
         super().__init__()
-        if illegal_action not in ILLEGAL_ACTIONS:
-            raise ValueError(
-                f"illegal_action must be one of {', '.join(map(repr, ILLEGAL_ACTIONS))}, got {illegal_action!r}")
-        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
-            raise ValueError(f"render_mode must be one of {self.metadata['render_modes']} or None, got {render_mode!r}")
+        check_choice("illegal_action", illegal_action, ILLEGAL_ACTIONS)
+        check_render_mode(render_mode, self.metadata)
         self.illegal_action = illegal_action
         self.render_mode = render_mode
         self.possible_agents = list(AGENTS)

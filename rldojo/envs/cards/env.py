@@ -16,6 +16,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
+from rldojo.envs.common import LegalActionSpace, check_choice, check_render_mode, policy_action
 from rldojo.envs.cards.games import (
     ACTION_NAMES,
     CALL,
@@ -173,10 +174,7 @@ class _Opponent:
         player = tables.player[node]
         if kind == "agent":
             obs = tables.observation(node, player, deal)
-            try:
-                action, _ = self.agent.predict(obs, deterministic=False, action_masks=tables.masks[node].copy())
-            except TypeError:  # SB3's plain algorithms take no masks
-                action, _ = self.agent.predict(obs, deterministic=False)
+            action = policy_action(self.agent, obs, tables.masks[node].copy(), deterministic=False)
             return int(np.asarray(action).reshape(-1)[0])
         choice = self.function(tables.state(deal, node).info_state())
         if isinstance(choice, (int, np.integer)):
@@ -188,34 +186,6 @@ class _Opponent:
         return int(min(np.searchsorted(cumulative, uniform() * cumulative[-1], side="right"), NUM_ACTIONS - 1))
 
 
-class LegalActionSpace(spaces.Discrete):
-    """``Discrete(3)`` whose ``sample()`` draws a legal action of the decision at hand.
-
-    Random play (``env.action_space.sample()``) then never makes an illegal move. Between
-    hands, and for the first draw after ``seed()`` (Gymnasium's checker seeds and samples
-    before it resets, so the hand may change under the sample), it draws call: check or
-    call is legal at every decision. ``sample(mask=...)`` and every other use are Discrete's.
-    """
-
-    def __init__(self, n: int, legal_mask: Callable[[], np.ndarray], seed=None):
-        super().__init__(n, seed=seed)
-        self._legal_mask = legal_mask
-        self._just_seeded = False
-
-    def seed(self, seed=None):
-        self._just_seeded = True
-        return super().seed(seed)
-
-    def sample(self, mask=None, probability=None):
-        if mask is None and probability is None:
-            legal = self._legal_mask()
-            if self._just_seeded or not legal.any():
-                legal = np.array([0, 1, 0], dtype=np.int8)
-            self._just_seeded = False
-            return super().sample(mask=legal)
-        return super().sample(mask=mask, probability=probability)
-
-
 class CardGameEnv(gym.Env):
     """The shared adapter of KuhnPokerEnv and LeducHoldemEnv (see their docstrings)."""
 
@@ -224,13 +194,9 @@ class CardGameEnv(gym.Env):
 
     def __init__(self, opponent: Any = "random", seat: str = "random", illegal_action: str = "raise",
                  alpha: float = 1.0 / 6.0, render_mode: str | None = None):
-        if seat not in SEATS:
-            raise ValueError(f"seat must be one of {', '.join(map(repr, SEATS))}, got {seat!r}")
-        if illegal_action not in ILLEGAL_ACTIONS:
-            raise ValueError(f"illegal_action must be one of {', '.join(map(repr, ILLEGAL_ACTIONS))}, "
-                             f"got {illegal_action!r}")
-        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
-            raise ValueError(f"render_mode must be one of {self.metadata['render_modes']} or None, got {render_mode!r}")
+        check_choice("seat", seat, SEATS)
+        check_choice("illegal_action", illegal_action, ILLEGAL_ACTIONS)
+        check_render_mode(render_mode, self.metadata)
         if not 0.0 <= alpha <= 1.0 / 3.0:
             raise ValueError(f"alpha must be in [0, 1/3], got {alpha}")
         self.opponent_spec = opponent
@@ -240,7 +206,9 @@ class CardGameEnv(gym.Env):
         self.render_mode = render_mode
         self.opponent = _Opponent(self.game, opponent, alpha)
         self.tables = _tables(self.game)
-        self.action_space = LegalActionSpace(NUM_ACTIONS, self.action_masks)
+        # Check or call is legal at every decision: sampled between hands and right after seed().
+        self.action_space = LegalActionSpace(NUM_ACTIONS, self.action_masks, fallback=np.array([0, 1, 0], dtype=np.int8),
+                                             fallback_after_seed=True)
         self.observation_space = spaces.Box(0.0, 1.0, shape=(observation_size(self.game),), dtype=np.float32)
         self.seat = 0
         self._seat_index = None if seat == "random" else SEATS.index(seat)

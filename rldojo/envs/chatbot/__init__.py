@@ -9,3 +9,22 @@
 
 The three-step pipeline is :mod:`rldojo.baselines.rlhf` (``rldojo rlhf``).
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from rldojo.envs.chatbot.queries import ChatTask, Query, make_task
+from rldojo.envs.chatbot.raters import HumanRater, NoisyRater, OracleRater, Rater, make_rater
+
+if TYPE_CHECKING:
+    from rldojo.envs.chatbot.env import ChatbotFeedbackEnv
+
+__all__ = ['ChatTask', 'ChatbotFeedbackEnv', 'HumanRater', 'NoisyRater', 'OracleRater', 'Query', 'Rater', 'make_rater', 'make_task']
+
+
+def __getattr__(name: str) -> Any:
+    if name in ('ChatbotFeedbackEnv',):  # the env imports Gymnasium: loaded when asked, so the rules stay light
+        return getattr(importlib.import_module("rldojo.envs.chatbot.env"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,6 +6,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
+from rldojo.envs.common import check_render_mode
 from rldojo.envs.chatbot.embedders import HashedEmbedder, MiniLMEmbedder, make_embedder
 from rldojo.envs.chatbot.queries import ChatTask, Query, make_task
 from rldojo.envs.chatbot.raters import HumanRater, Rater, make_rater
@@ -126,8 +127,7 @@ class ChatbotFeedbackEnv(gym.Env):
 
     def __init__(self, render_mode: str | None = None, queries: str = "course", embedder=None,
                  embedding_dim: int | None = None, rater="oracle"):
-        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
-            raise ValueError(f"render_mode must be one of {self.metadata['render_modes']} or None, got {render_mode!r}")
+        check_render_mode(render_mode, self.metadata)
         self.render_mode = render_mode
         self.task = make_task(queries)
         self.queries_mode = queries

@@ -22,6 +22,8 @@ from importlib import resources
 
 import numpy as np
 
+from rldojo.envs.options import check_choice
+
 # The course's four responses and the scores its simulated human gives them.
 COURSE_RESPONSES = (
     "Hello, how can I help you?",
@@ -152,6 +154,5 @@ TASKS = {"course": course_task, "text": text_task}
 
 def make_task(queries: str) -> ChatTask:
     """The task named ``queries``: "course" or "text"."""
-    if queries not in TASKS:
-        raise ValueError(f"queries must be one of {', '.join(map(repr, TASKS))}, got {queries!r}")
+    check_choice("queries", queries, TASKS)
     return TASKS[queries]()

@@ -71,8 +71,7 @@ class raw_env(AECEnv):
     def __init__(self, board_size: int = 5, komi: float = 7.5, ko_rule: str = "positional_superko",
                  illegal_action: str = "raise", max_moves: int | None = None, render_mode: str | None = None):
         super().__init__()
-        check_common_options(board_size, ko_rule, illegal_action, ILLEGAL_ACTIONS, render_mode,
-                             self.metadata["render_modes"])
+        check_common_options(board_size, ko_rule, illegal_action, ILLEGAL_ACTIONS, render_mode, self.metadata)
         self.board = GoBoard(board_size, komi=komi, ko_rule=ko_rule, max_moves=max_moves)
         self.board_size = self.board.size
         self.komi = self.board.komi

@@ -30,6 +30,8 @@ import random
 
 import numpy as np
 
+from rldojo.envs.options import check_choice
+
 EMPTY, BLACK, WHITE = 0, 1, 2
 COLOR_NAMES = {BLACK: "black", WHITE: "white"}
 KO_RULES = ("positional_superko", "simple")
@@ -116,8 +118,7 @@ class GoBoard:
                  max_moves: int | None = None):
         if not isinstance(size, (int, np.integer)) or isinstance(size, bool) or not MIN_SIZE <= size <= MAX_SIZE:
             raise ValueError(f"size must be an integer from {MIN_SIZE} to {MAX_SIZE}, got {size!r}")
-        if ko_rule not in KO_RULES:
-            raise ValueError(f"ko_rule must be one of {', '.join(map(repr, KO_RULES))}, got {ko_rule!r}")
+        check_choice("ko_rule", ko_rule, KO_RULES)
         try:
             komi = float(komi)
         except (TypeError, ValueError):

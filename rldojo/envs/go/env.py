@@ -8,6 +8,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
+from rldojo.envs.common import LegalActionSpace, check_choice, check_render_mode
 from rldojo.envs.go.board import BLACK, COLOR_NAMES, KO_RULES, WHITE, GoBoard, IllegalMove, board_planes
 from rldojo.envs.go.opponents import make_opponent
 
@@ -17,38 +18,11 @@ REWARDS = ("win", "score")
 NUM_PLANES = 5
 
 
-class LegalMoves(spaces.Discrete):
-    """``Discrete(N*N + 1)`` whose ``sample()`` draws among the legal moves of the env's board.
-
-    So random play (and the env checkers' random actions) stays legal under the default
-    ``illegal_action="raise"``. An explicit ``mask`` or ``probability`` is used as given.
-    """
-
-    def __init__(self, n: int, board: GoBoard | None = None, seed=None):
-        super().__init__(n, seed=seed)
-        self.board = board
-
-    def sample(self, mask=None, probability=None):
-        if mask is None and probability is None and self.board is not None:
-            mask = self.board.legal_mask()
-            if not mask.any():
-                mask[-1] = 1  # after the end only the pass
-        return super().sample(mask=mask, probability=probability)
-
-
-
-def check_choice(name: str, value, allowed) -> None:
-    """A ValueError naming the argument and its allowed values, as every rldojo env gives."""
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}, got {value!r}")
-
-
-def check_common_options(board_size, ko_rule, illegal_action, illegal_actions, render_mode, render_modes) -> None:
+def check_common_options(board_size, ko_rule, illegal_action, illegal_actions, render_mode, metadata) -> None:
     """The options Go-v0 and the AEC env share; the board checks komi and max_moves itself."""
     check_choice("illegal_action", illegal_action, illegal_actions)
     check_choice("ko_rule", ko_rule, KO_RULES)
-    if render_mode is not None and render_mode not in render_modes:
-        raise ValueError(f"render_mode must be one of {render_modes} or None, got {render_mode!r}")
+    check_render_mode(render_mode, metadata)
     if not isinstance(board_size, (int, np.integer)) or isinstance(board_size, bool) or not 2 <= board_size <= 19:
         raise ValueError(f"board_size must be an integer from 2 to 19, got {board_size!r}")
 
@@ -115,8 +89,7 @@ class GoEnv(gym.Env):
                  render_mode: str | None = None):
         check_choice("agent_color", agent_color, AGENT_COLORS)
         check_choice("reward", reward, REWARDS)
-        check_common_options(board_size, ko_rule, illegal_action, ILLEGAL_ACTIONS, render_mode,
-                             self.metadata["render_modes"])
+        check_common_options(board_size, ko_rule, illegal_action, ILLEGAL_ACTIONS, render_mode, self.metadata)
         # The board validates komi and max_moves with clear messages.
         self.board = GoBoard(board_size, komi=komi, ko_rule=ko_rule, max_moves=max_moves)
         self.board_size = self.board.size
@@ -131,7 +104,9 @@ class GoEnv(gym.Env):
             raise ValueError(f"opponent_kwargs must be a dict or None, got {opponent_kwargs!r}")
         self.opponent = make_opponent(opponent, self.board_size, self.komi, ko_rule=ko_rule, **(opponent_kwargs or {}))
         n = self.board_size
-        self.action_space = LegalMoves(n * n + 1, self.board)
+        only_pass = np.zeros(n * n + 1, dtype=np.int8)
+        only_pass[-1] = 1  # after the end of a game only the pass
+        self.action_space = LegalActionSpace(n * n + 1, self.board.legal_mask, fallback=only_pass)
         self.observation_space = spaces.Box(0.0, 1.0, (NUM_PLANES, n, n), dtype=np.float32)
         self.color = BLACK
         self._renderer = None

@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from rldojo.envs.common import policy_action
 from rldojo.envs.go.board import EMPTY, GoBoard, board_planes
 
 OPPONENTS = ("random", "greedy", "gnugo")
@@ -159,11 +160,7 @@ class AgentOpponent(Opponent):
     def __call__(self, board: GoBoard) -> int:
         mask = board.legal_mask()
         obs = board_planes(board, mask=mask)
-        try:
-            action, _ = self.agent.predict(obs, deterministic=self.deterministic, action_masks=mask)
-        except TypeError:  # SB3's algorithms without masks
-            action, _ = self.agent.predict(obs, deterministic=self.deterministic)
-        action = int(np.asarray(action).reshape(-1)[0])
+        action = int(np.asarray(policy_action(self.agent, obs, mask, self.deterministic)).reshape(-1)[0])
         if not mask[action]:
             return board.pass_action  # an unmasked agent's illegal choice becomes a pass
         return action

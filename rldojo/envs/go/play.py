@@ -38,8 +38,8 @@ def play_human(agent: Any = None, opponent: Any = "gnugo", board_size: int = 5, 
                max_frames: int | None = None) -> dict:
     """Open a window and let a person play ``human_color`` against ``agent`` (or ``opponent``).
 
-    :param agent: a trained agent (anything with ``predict``, or ``act(board)``), or a
-        checkpoint path; when given it is the opponent
+    :param agent: a trained agent (anything with ``predict``, or ``act(board)``); when given it
+        is the opponent (``rldojo play`` loads it from a checkpoint)
     :param opponent: ``"gnugo"`` (default), ``"greedy"``, ``"random"`` or a callable board -> action
     :param human_color: ``"black"`` or ``"white"``
     :param max_frames: stop after this many frames (for scripted runs); None runs until closed
@@ -52,10 +52,6 @@ def play_human(agent: Any = None, opponent: Any = "gnugo", board_size: int = 5, 
 
     if human_color not in ("black", "white"):
         raise ValueError(f"human_color must be 'black' or 'white', got {human_color!r}")
-    if isinstance(agent, (str, bytes)) or hasattr(agent, "__fspath__"):
-        from rldojo.baselines.core import load_agent
-
-        agent = load_agent(agent, env=_env_for(board_size, komi))
     player = as_opponent(agent if agent is not None else opponent, board_size, komi, **(opponent_kwargs or {}))
     pygame = rendering.import_pygame()
     renderer = GoRenderer(board_size, fps=fps, title="rldojo Go - click to play, P pass, U undo, N new game")
@@ -121,9 +117,3 @@ def _undo(board: GoBoard, human: int) -> GoBoard:
     for action in keep:
         again.play(action)
     return again
-
-
-def _env_for(board_size: int, komi: float):
-    from rldojo.envs.go.env import GoEnv
-
-    return GoEnv(board_size=board_size, komi=komi)

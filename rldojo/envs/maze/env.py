@@ -10,6 +10,7 @@ import numpy as np
 from gymnasium import spaces
 
 from rldojo.envs import rendering
+from rldojo.envs.common import check_choice, check_render_mode, policy_action
 from rldojo.envs.maze.generator import check_size, generate_maze
 from rldojo.envs.maze.layouts import Cell, parse_layout
 from rldojo.envs.maze.rules import ACTION_NAMES, LOSE, PLAYING, WIN, Maze, check_slip_prob
@@ -100,10 +101,8 @@ class MazeEnv(gym.Env):
     def __init__(self, layout="seed", size: tuple[int, int] | None = None, loops: float = 0.0, regenerate: bool = False,
                  start="fixed", obs_mode: str = "coords", view_size: int = 5, slip_prob: float = 0.0,
                  render_mode: str | None = None):
-        if obs_mode not in OBS_MODES:
-            raise ValueError(f"obs_mode must be one of {OBS_MODES}, got {obs_mode!r}")
-        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
-            raise ValueError(f"render_mode must be None or one of {self.metadata['render_modes']}, got {render_mode!r}")
+        check_choice("obs_mode", obs_mode, OBS_MODES)
+        check_render_mode(render_mode, self.metadata)
         self.slip_prob = check_slip_prob(slip_prob)
         if not (isinstance(view_size, (int, np.integer)) and view_size >= 3 and view_size % 2 == 1):
             raise ValueError(f"view_size must be an odd integer >= 3, got {view_size!r}")
@@ -398,12 +397,8 @@ class MazeEnv(gym.Env):
 
 
 def _greedy_action(policy, obs) -> int:
-    """One deterministic action from anything with ``predict`` or a plain callable."""
-    if hasattr(policy, "predict"):
-        action, _ = policy.predict(obs, deterministic=True)
-    else:
-        action = policy(obs)
-    action = np.asarray(action)
+    """One deterministic action of ``policy``, checked to be one move of the maze."""
+    action = np.asarray(policy_action(policy, obs))
     if action.size != 1:
         raise ValueError(f"the policy returned {action.size} actions for one observation")
     value = int(action.reshape(-1)[0])

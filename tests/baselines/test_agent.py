@@ -1,4 +1,4 @@
-"""The agent contract in core.py: hyperparameters, learn bookkeeping, callbacks, checkpoints."""
+"""The agent contract (agent.py, registry.py, checkpoint.py, logging.py): hyperparameters, learn bookkeeping, callbacks, checkpoints."""
 
 import dataclasses
 import os
@@ -7,8 +7,9 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-from rldojo.baselines import core
-from rldojo.baselines.core import Agent, Callback, make_agent
+from rldojo.baselines import checkpoint, registry
+from rldojo.envs.common import action_mask
+from rldojo.baselines import Agent, Callback, make_agent
 from rldojo.baselines.evaluation import evaluate
 
 
@@ -53,7 +54,7 @@ class TableAgent(Agent):
 
 @pytest.fixture
 def register_table_agent(monkeypatch):
-    monkeypatch.setitem(core.AGENTS, "table-test", f"{__name__}:TableAgent")
+    monkeypatch.setitem(registry.AGENTS, "table-test", f"{__name__}:TableAgent")
 
 
 def frozen_lake():
@@ -133,7 +134,7 @@ def test_save_load_roundtrip_gives_identical_predictions(tmp_path, register_tabl
     obs = np.arange(16)
     np.testing.assert_array_equal(loaded.predict(obs)[0], agent.predict(obs)[0])
     # the base class dispatches by the stored class, but only to registered agents
-    assert isinstance(core.load_agent(path, env=frozen_lake()), TableAgent)
+    assert isinstance(registry.load_agent(path, env=frozen_lake()), TableAgent)
 
 
 def test_load_refuses_unregistered_classes(tmp_path):
@@ -168,7 +169,7 @@ def test_failed_save_leaves_no_partial_file(tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(core.torch, "save", explode)
+    monkeypatch.setattr(checkpoint.torch, "save", explode)
     with pytest.raises(OSError, match="disk full"):
         agent.save(good)
     assert good.read_bytes() == before
@@ -212,9 +213,9 @@ def test_action_mask_prefers_info_then_env_method():
             return np.array([0, 1, 1], dtype=np.int8)
 
     env = Masked()
-    assert core.action_mask(env, {"action_mask": np.array([1, 0, 0])}).tolist() == [True, False, False]
-    assert core.action_mask(env, {}).tolist() == [False, True, True]
-    assert core.action_mask(frozen_lake(), {}) is None
+    assert action_mask(env, {"action_mask": np.array([1, 0, 0])}).tolist() == [True, False, False]
+    assert action_mask(env, {}).tolist() == [False, True, True]
+    assert action_mask(frozen_lake(), {}) is None
 
 
 def test_agent_and_env_random_streams_differ_for_one_seed():

@@ -1,0 +1,84 @@
+"""Agent names to classes, and the one loader for every checkpoint.
+
+``make_agent("dqn", env, seed=0)`` builds an agent by name. :func:`load_agent` reads a
+checkpoint's format once (:func:`~rldojo.baselines.checkpoint.checkpoint_kind`) and
+dispatches: a stable-baselines3 zip to the safe SB3 loader, an rldojo file to the class
+it names. Only the classes of :data:`AGENTS` are ever imported for a checkpoint.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+from typing import Any
+
+from rldojo.baselines.checkpoint import checkpoint_kind, read_checkpoint
+
+__all__ = ["AGENTS", "agent_class", "class_of_checkpoint", "load_agent", "make_agent"]
+
+# make_agent's names. Values are "module:callable"; only these are ever imported
+# when a checkpoint is loaded, so a checkpoint cannot name arbitrary code.
+AGENTS: dict[str, str] = {
+    "qlearning": "rldojo.baselines.tabular:QLearning",
+    "sarsa": "rldojo.baselines.tabular:Sarsa",
+    "expected_sarsa": "rldojo.baselines.tabular:ExpectedSarsa",
+    "dqn": "rldojo.baselines.dqn:DQN",
+    "reinforce": "rldojo.baselines.reinforce:Reinforce",
+    "ppo": "rldojo.baselines.ppo:PPO",
+    "a2c": "rldojo.baselines.a2c:A2C",
+    "selfplay-sarsa": "rldojo.baselines.selfplay:SelfPlaySarsa",
+    "cfr": "rldojo.baselines.cfr:CFR",
+    "cfr+": "rldojo.baselines.cfr:CFRPlus",
+    "bandit-epsilon-greedy": "rldojo.baselines.bandits:EpsilonGreedy",
+    "bandit-ucb": "rldojo.baselines.bandits:UCB",
+    "bandit-thompson": "rldojo.baselines.bandits:ThompsonSampling",
+    "bandit-gradient": "rldojo.baselines.bandits:GradientBandit",
+    "sb3-dqn": "rldojo.baselines.sb3.agents:SB3DQN",
+    "sb3-ppo": "rldojo.baselines.sb3.agents:SB3PPO",
+    "sb3-a2c": "rldojo.baselines.sb3.agents:SB3A2C",
+    "sb3-maskable-ppo": "rldojo.baselines.sb3.agents:SB3MaskablePPO",
+}
+
+
+
+
+def _import(path: str) -> Any:
+    module_name, _, attribute = path.partition(":")
+    return getattr(importlib.import_module(module_name), attribute)
+
+
+def agent_class(name: str) -> Any:
+    """The class registered under ``name``."""
+    if name not in AGENTS:
+        raise ValueError(f"unknown agent {name!r}; known agents: {', '.join(sorted(AGENTS))}")
+    return _import(AGENTS[name])
+
+
+def make_agent(name: str, env: Any, **kwargs: Any) -> Any:
+    """Build the agent registered under ``name`` on ``env`` (an env or an env id).
+
+    >>> agent = make_agent("qlearning", gym.make("Maze-v0", obs_mode="index"), seed=0)
+    """
+    return agent_class(name)(env, **kwargs)
+
+
+def class_of_checkpoint(path: str | os.PathLike, stored_class: str) -> Any:
+    """The class an rldojo checkpoint names (``"module:Class"``), if it is a registered agent's."""
+    if stored_class not in AGENTS.values():
+        raise ValueError(f"{path} holds an agent of unknown class {stored_class!r}")
+    return _import(stored_class)
+
+
+def load_agent(path: str | os.PathLike, env: Any = None) -> Any:
+    """Load any agent checkpoint: an rldojo ``.pt`` file or a stable-baselines3 ``.zip``.
+
+    :param env: the env to attach; by default the one the checkpoint records
+    """
+    path = Path(path)
+    if checkpoint_kind(path) == "sb3":
+        from rldojo.baselines.sb3 import load_sb3
+
+        return load_sb3(path, env=env)
+    payload = read_checkpoint(path)
+    return class_of_checkpoint(path, payload["class"]).from_checkpoint(payload, path, env=env)
