@@ -53,14 +53,27 @@ BERNOULLI = {
 }
 
 
-def _plot_curves(result: bandits.TestbedResult, path: Path, title: str) -> Path:
+def _pyplot():
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    return plt
+
+
+def _save(fig, title_ax, result: bandits.TestbedResult, path: Path, title: str) -> Path:
+    """Title the figure with the testbed's size and seed, write it to ``path`` and close it."""
+    title_ax.set_title(f"{title}\n{result.n_problems} problems, k={result.k}, seed {result.seed}", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    _pyplot().close(fig)
+    return path
+
+
+def _plot_curves(result: bandits.TestbedResult, path: Path, title: str) -> Path:
     steps = np.arange(1, result.n_steps + 1)
-    fig, (reward_ax, optimal_ax) = plt.subplots(2, 1, figsize=(9, 7.5), sharex=True)
+    fig, (reward_ax, optimal_ax) = _pyplot().subplots(2, 1, figsize=(9, 7.5), sharex=True)
     for label in result.labels:
         reward_ax.plot(steps, result.average_reward[label], linewidth=1, label=label)
         optimal_ax.plot(steps, result.percent_optimal[label], linewidth=1, label=label)
@@ -71,32 +84,19 @@ def _plot_curves(result: bandits.TestbedResult, path: Path, title: str) -> Path:
     reward_ax.grid(alpha=0.3)
     optimal_ax.grid(alpha=0.3)
     reward_ax.legend(loc="lower right", fontsize=8)
-    reward_ax.set_title(f"{title}\n{result.n_problems} problems, k={result.k}, seed {result.seed}", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+    return _save(fig, reward_ax, result, path, title)
 
 
 def _plot_regret(result: bandits.TestbedResult, path: Path, title: str) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     steps = np.arange(1, result.n_steps + 1)
-    fig, ax = plt.subplots(figsize=(9, 4.5))
+    fig, ax = _pyplot().subplots(figsize=(9, 4.5))
     for label in result.labels:
         ax.plot(steps, result.cumulative_regret(label), linewidth=1.2, label=label)
     ax.set_xlabel("steps")
     ax.set_ylabel("cumulative regret (mean over problems)")
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=8)
-    ax.set_title(f"{title}\n{result.n_problems} problems, k={result.k}, seed {result.seed}", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+    return _save(fig, ax, result, path, title)
 
 
 def _summary(result: bandits.TestbedResult, window: tuple[int, int]) -> dict:

@@ -24,6 +24,8 @@ import traceback
 from datetime import datetime, timezone
 from pathlib import Path
 
+from rldojo.bench.execute import limit_threads, machine_info
+
 PREFIX = "throughput_"
 FIELDS = ("env", "what", "ours", "peer", "peer_value", "ratio", "goal")
 HEADER = ("env", "what", "ours", "peer", "peer value", "ratio", "goal", "met?")
@@ -59,17 +61,11 @@ def _number(value):
     return None if value is None else float(value)
 
 
-def _limit_threads() -> None:
-    torch = sys.modules.get("torch")
-    if torch is not None and torch.get_num_threads() != 1:
-        torch.set_num_threads(1)
-
-
 def measure(module_name: str, area: str, seconds: float) -> list[dict]:
     """The rows of one module, checked; an import error, a crash or a malformed answer becomes a failure row."""
     try:
         module = importlib.import_module(module_name)
-        _limit_threads()
+        limit_threads()
         rows = module.rows(seconds)
         if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
             raise TypeError(f"rows() must return a list of dicts, got {type(rows).__name__}")
@@ -139,12 +135,6 @@ def text_table(rows: list[dict]) -> str:
     return "\n".join(line.rstrip() for line in out)
 
 
-def _machine() -> dict:
-    from benchmarks.run import _machine as machine
-
-    return machine()
-
-
 def run_throughput(seconds: float = 2.0, only: list[str] | None = None, out: str | os.PathLike | None = None,
                    directory: str | os.PathLike | None = None, echo=print) -> list[dict]:
     """Measure every (or every ``only``) module; write throughput.json and throughput.md to ``out``."""
@@ -163,7 +153,7 @@ def run_throughput(seconds: float = 2.0, only: list[str] | None = None, out: str
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        payload = {"date": stamp, "machine": _machine(), "seconds": seconds, "modules": list(modules.values()),
+        payload = {"date": stamp, "machine": machine_info(), "seconds": seconds, "modules": list(modules.values()),
                    "rows": rows}
         (out / "throughput.json").write_text(json.dumps(payload, indent=1, allow_nan=False) + "\n")
         machine = payload["machine"]

@@ -28,22 +28,18 @@ import time
 import numpy as np
 import torch
 
+from benchmarks.throughput import text_table
+from benchmarks.timing import interleave
+
 SLICES = 10  # alternating slices per row
 
 
-def _interleave(ours, theirs, seconds: float) -> tuple[float, float]:
-    """Rates of two ``run(slice_seconds) -> (count, elapsed)`` functions, alternating slices, summed."""
-    slice_seconds = seconds / (2 * SLICES)
-    totals = {"ours": [0, 0.0], "theirs": [0, 0.0]}
-    for i in range(SLICES):
-        order = [("ours", ours), ("theirs", theirs)]
-        if i % 2:
-            order.reverse()  # alternate who goes first, so a drift in load hits both
-        for name, run in order:
-            count, elapsed = run(slice_seconds)
-            totals[name][0] += count
-            totals[name][1] += elapsed
-    return totals["ours"][0] / totals["ours"][1], totals["theirs"][0] / totals["theirs"][1]
+def _interleave(ours, theirs, seconds: float) -> tuple[float, float | None]:
+    """Rates of two ``burst() -> count`` functions (``theirs`` None: ours alone) over ``seconds`` in all,
+    in alternating slices, summed."""
+    contestants = {"ours": ours} if theirs is None else {"ours": ours, "theirs": theirs}
+    tallies = interleave(contestants, seconds / 2, slice_seconds=seconds / (2 * SLICES))
+    return tallies["ours"].rate, None if theirs is None else tallies["theirs"].rate
 
 
 def _our_env_stepper(env_id: str):
@@ -55,20 +51,17 @@ def _our_env_stepper(env_id: str):
     rng = np.random.default_rng(0)
     box = {"info": env.reset(seed=0)[1]}
 
-    def run(seconds: float):
-        info, count = box["info"], 0
-        started = time.perf_counter()
-        while time.perf_counter() - started < seconds:
-            for _ in range(200):
-                legal = info["action_mask"].nonzero()[0]
-                _, _, terminated, _, info = env.step(legal[int(rng.random() * len(legal))])
-                if terminated:
-                    _, info = env.reset()
-            count += 200
+    def burst() -> int:
+        info = box["info"]
+        for _ in range(200):
+            legal = info["action_mask"].nonzero()[0]
+            _, _, terminated, _, info = env.step(legal[int(rng.random() * len(legal))])
+            if terminated:
+                _, info = env.reset()
         box["info"] = info
-        return count, time.perf_counter() - started
+        return 200
 
-    return run
+    return burst
 
 
 def _rlcard_stepper():
@@ -78,20 +71,17 @@ def _rlcard_stepper():
     rng = np.random.default_rng(0)
     box = {"state": env.reset()[0]}
 
-    def run(seconds: float):
-        state, count = box["state"], 0
-        started = time.perf_counter()
-        while time.perf_counter() - started < seconds:
-            for _ in range(200):
-                legal = list(state["legal_actions"])
-                state, _ = env.step(legal[int(rng.random() * len(legal))])
-                if env.is_over():
-                    state, _ = env.reset()
-            count += 200
+    def burst() -> int:
+        state = box["state"]
+        for _ in range(200):
+            legal = list(state["legal_actions"])
+            state, _ = env.step(legal[int(rng.random() * len(legal))])
+            if env.is_over():
+                state, _ = env.reset()
         box["state"] = state
-        return count, time.perf_counter() - started
+        return 200
 
-    return run
+    return burst
 
 
 def _openspiel_stepper(game_name: str):
@@ -102,34 +92,26 @@ def _openspiel_stepper(game_name: str):
     rng = np.random.default_rng(0)
     box = {"step": env.reset()}
 
-    def run(seconds: float):
-        step, count = box["step"], 0
-        started = time.perf_counter()
-        while time.perf_counter() - started < seconds:
-            for _ in range(200):
-                player = step.observations["current_player"]
-                legal = step.observations["legal_actions"][player]
-                step = env.step([legal[int(rng.random() * len(legal))]])
-                if step.last():
-                    step = env.reset()
-            count += 200
+    def burst() -> int:
+        step = box["step"]
+        for _ in range(200):
+            player = step.observations["current_player"]
+            legal = step.observations["legal_actions"][player]
+            step = env.step([legal[int(rng.random() * len(legal))]])
+            if step.last():
+                step = env.reset()
         box["step"] = step
-        return count, time.perf_counter() - started
+        return 200
 
-    return run
+    return burst
 
 
-def _repeat(fn):
-    """A ``run(seconds)`` that calls ``fn`` until the slice is used up (at least once)."""
-    def run(seconds: float):
-        count = 0
-        started = time.perf_counter()
-        while True:
-            fn()
-            count += 1
-            if time.perf_counter() - started >= seconds:
-                return count, time.perf_counter() - started
-    return run
+def _calls(fn):
+    """A ``burst()`` that calls ``fn`` once: the timer counts calls."""
+    def burst() -> int:
+        fn()
+        return 1
+    return burst
 
 
 def random_leduc_policy(seed: int = 0) -> dict[str, list[float]]:
@@ -157,15 +139,14 @@ def rows(seconds: float = 2.0) -> list[dict]:
     out = []
     ours_leduc = _our_env_stepper("LeducHoldem-v0")
     ours_kuhn = _our_env_stepper("KuhnPoker-v0")
-    ours_leduc(0.2)  # warm the observation cache
-    ours_kuhn(0.2)
+    interleave({"leduc": ours_leduc, "kuhn": ours_kuhn}, 0.2, slice_seconds=0.2)  # warm the observation cache
 
     try:
         ours, theirs = _interleave(ours_leduc, _rlcard_stepper(), seconds)
         out.append(_row("LeducHoldem-v0", "env steps/s, random legal actions from the mask", ours,
                         "RLCard leduc-holdem env.step", theirs, 3.0))
     except ImportError:
-        ours, _ = _interleave(ours_leduc, ours_leduc, seconds)
+        ours, _ = _interleave(ours_leduc, None, seconds)
         out.append(_row("LeducHoldem-v0", "env steps/s, random legal actions from the mask", ours,
                         "RLCard leduc-holdem env.step", None, 3.0, note="rlcard is not installed"))
 
@@ -179,8 +160,8 @@ def rows(seconds: float = 2.0) -> list[dict]:
             out.append(_row(env_id, "env steps/s, random legal actions", None,
                             f"OpenSpiel rl_environment {game_name}", None, None, note="open_spiel is not installed"))
 
-    from rldojo.envs.cards import analysis
     from rldojo.baselines.cfr import CFRPlus
+    from rldojo.envs.cards import analysis
 
     policy = random_leduc_policy()
     analysis.game_tree("leduc")  # built once per process, as a user's first call would
@@ -190,8 +171,8 @@ def rows(seconds: float = 2.0) -> list[dict]:
         game = pyspiel.load_game("leduc_poker")
         cpp_policy = pyspiel.TabularPolicy({key: [(a, p) for a, p in enumerate(probs) if p > 0]
                                             for key, probs in policy.items()})
-        ours_rate, theirs_rate = _interleave(_repeat(lambda: analysis.exploitability("leduc", policy)),
-                                             _repeat(lambda: pyspiel.exploitability(game, cpp_policy)), seconds)
+        ours_rate, theirs_rate = _interleave(_calls(lambda: analysis.exploitability("leduc", policy)),
+                                             _calls(lambda: pyspiel.exploitability(game, cpp_policy)), seconds)
         out.append(_row("LeducHoldem-v0", "exploitability of a tabular policy, ms per call", 1000 / ours_rate,
                         "OpenSpiel C++ pyspiel.exploitability", 1000 / theirs_rate, 1.0,
                         ratio=ours_rate / theirs_rate))
@@ -201,15 +182,14 @@ def rows(seconds: float = 2.0) -> list[dict]:
 
         ours_solver = CFRPlus(gym.make("LeducHoldem-v0"), seed=0)
         their_solver = pyspiel.CFRPlusSolver(game)
-        ours_rate, theirs_rate = _interleave(_repeat(ours_solver.iteration),
-                                             _repeat(their_solver.evaluate_and_update_policy), seconds)
+        ours_rate, theirs_rate = _interleave(_calls(ours_solver.iteration),
+                                             _calls(their_solver.evaluate_and_update_policy), seconds)
         out.append(_row("LeducHoldem-v0", "CFR+ iteration, ms", 1000 / ours_rate,
                         "OpenSpiel C++ CFRPlusSolver", 1000 / theirs_rate, None, ratio=ours_rate / theirs_rate))
     except ImportError:
-        started = time.perf_counter()
-        analysis.exploitability("leduc", policy)
+        once = interleave({"ours": _calls(lambda: analysis.exploitability("leduc", policy))}, 0, slice_seconds=0)
         out.append(_row("LeducHoldem-v0", "exploitability of a tabular policy, ms per call",
-                        1000 * (time.perf_counter() - started), "OpenSpiel C++ pyspiel.exploitability", None, 1.0,
+                        1000 / once["ours"].rate, "OpenSpiel C++ pyspiel.exploitability", None, 1.0,
                         note="open_spiel is not installed"))
     return out
 
@@ -244,17 +224,6 @@ def cfr_comparison(iterations: int = 300, game_name: str = "leduc") -> list[dict
     return results
 
 
-def print_table(table: list[dict]) -> None:
-    print(f"{'env':<16} {'what':<52} {'ours':>10} {'peer':<40} {'peer value':>10} {'ratio':>7} {'goal':>5}")
-    for r in table:
-        ours = "n/a" if r["ours"] is None else f"{r['ours']:.1f}"
-        peer = "n/a" if r["peer_value"] is None else f"{r['peer_value']:.1f}"
-        ratio = "n/a" if r["ratio"] is None else f"{r['ratio']:.2f}"
-        goal = "" if r["goal"] is None else f"{r['goal']:.1f}"
-        print(f"{r['env']:<16} {r['what']:<52} {ours:>10} {r['peer']:<40} {peer:>10} {ratio:>7} {goal:>5}"
-              + (f"  ({r['note']})" if r.get("note") else ""))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=2.0, help="measuring time per row, split in slices")
@@ -266,7 +235,7 @@ def main() -> None:
             print(f"{r['solver']:<30} {r['iterations']:>6} iterations {r['seconds']:>8.2f} s  "
                   f"NashConv {r['nash_conv']:.6f}")
         return
-    print_table(rows(args.seconds))
+    print(text_table(rows(args.seconds)))
 
 
 if __name__ == "__main__":

@@ -17,10 +17,11 @@ backend (autograd and torch.optim.Adam, numpy only around it), and the course fo
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import torch
+
+from benchmarks.throughput import text_table
+from benchmarks.timing import interleave
 
 ENV_ID = "CartPole-v1"
 GOAL = 3.0
@@ -50,11 +51,15 @@ def _sb3():
                   policy_kwargs={"net_arch": [64, 64]})
 
 
-def _steps_per_second(make, steps: int) -> float:
-    agent = make()
-    started = time.perf_counter()
-    agent.learn(steps)
-    return steps / (time.perf_counter() - started)
+def _fresh_learners(make, steps: int, repeats: int):
+    """A ``burst()`` per repeat: ``learn(steps)`` of an agent built beforehand (building is not timed)."""
+    agents = iter([make() for _ in range(repeats)])
+
+    def burst() -> int:
+        next(agents).learn(steps)
+        return steps
+
+    return burst
 
 
 def rows(seconds: float = 2.0, repeats: int = 3) -> list[dict]:
@@ -76,14 +81,10 @@ def rows(seconds: float = 2.0, repeats: int = 3) -> list[dict]:
         have_sb3 = True
     except ImportError:
         have_sb3 = False
-    results: dict[str, list[float]] = {name: [] for name in contenders}
-    for repeat in range(repeats):
-        order = list(contenders)
-        if repeat % 2:
-            order.reverse()  # alternate who goes first, so a drift in machine load hits both
-        for name in order:
-            results[name].append(_steps_per_second(contenders[name], steps))
-    median = {name: statistics.median(values) for name, values in results.items()}
+    # one learn(steps) each a round, the order alternating, so a drift in machine load hits both
+    bursts = {name: _fresh_learners(make, steps, repeats) for name, make in contenders.items()}
+    tallies = interleave(bursts, 0.0, slice_seconds=0.0, rounds=repeats)
+    median = {name: tally.median_rate for name, tally in tallies.items()}
     peer = median.get("sb3")
     out = []
     for name in contenders:
@@ -104,21 +105,12 @@ def rows(seconds: float = 2.0, repeats: int = 3) -> list[dict]:
     return out
 
 
-def print_table(table: list[dict]) -> None:
-    print(f"{'what':<100} {'ours':>8} {'sb3':>8} {'ratio':>6} {'goal':>5}")
-    for r in table:
-        peer = "n/a" if r["peer_value"] is None else f"{r['peer_value']:.0f}"
-        ratio = "n/a" if r["ratio"] is None else f"{r['ratio']:.2f}"
-        goal = "" if r["goal"] is None else f"{r['goal']:.1f}"
-        print(f"{r['what']:<100} {r['ours']:>8.0f} {peer:>8} {ratio:>6} {goal:>5}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=2.0)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    print_table(rows(args.seconds, args.repeats))
+    print(text_table(rows(args.seconds, args.repeats)))
 
 
 if __name__ == "__main__":

@@ -15,46 +15,44 @@ mask every move, and picks a uniformly random legal move from them:
 The unit is moves per second, since a move is what each of them simulates; a third row
 gives Go-v0's env steps per second (agent decisions, each with the opponent's reply
 inside) against OpenSpiel's steps, the strictest reading, with no goal. Each contestant
-runs in short timed slices, alternated, and the slices are summed, so a busy machine
-slows all alike.
+runs in short timed slices, alternated (``benchmarks.timing``), and the slices are summed,
+so a busy machine slows all alike.
 """
 
 from __future__ import annotations
 
 import argparse
-import time
 
 import gymnasium as gym
 import numpy as np
 import torch
 
 import rldojo  # noqa: F401  (registers Go-v0)
+from benchmarks.throughput import text_table
+from benchmarks.timing import interleave
 
 torch.set_num_threads(1)
 
-SLICES = 20
 SIZE = 9
 
 
 class _Contestant:
-    """Plays random legal moves in timed slices; counts moves and (for Go-v0) env steps."""
+    """Plays random legal moves in bursts of 64 steps; counts moves and (for Go-v0) env steps."""
 
     name = ""
 
     def __init__(self):
         self.moves = 0
         self.steps = 0
-        self.elapsed = 0.0
         # The same cheap random stream for everyone: index = int(u * number of legal moves).
         self.uniform = np.random.default_rng(0).random(8192).tolist()
         self.k = 0
 
-    def run(self, seconds: float) -> None:
-        start = time.perf_counter()
-        deadline = start + seconds
-        while time.perf_counter() < deadline:
-            self.burst(64)
-        self.elapsed += time.perf_counter() - start
+    def timed_burst(self) -> int:
+        """64 steps for the timer; the moves they made."""
+        before = self.moves
+        self.burst(64)
+        return self.moves - before
 
     def pick(self, n: int) -> int:
         self.k = (self.k + 1) & 8191
@@ -138,34 +136,32 @@ def _make(cls):
         return None, f"not installed ({error}); pip install 'rldojo[peers]'"
 
 
-def _rate(c: _Contestant | None, what: str = "moves") -> float | None:
-    if c is None or c.elapsed == 0:
-        return None
-    return (c.moves if what == "moves" else c.steps) / c.elapsed
-
-
 def rows(seconds: float = 2.0) -> list[dict]:
     """Go-v0 9x9 random legal play: moves/s vs go_v5 (goal 10x) and vs OpenSpiel rl_environment (goal 1x)."""
     ours = _GoV0()
     zoo, zoo_note = _make(_PettingZoo)
     spiel, spiel_note = _make(_OpenSpiel)
     contestants = [c for c in (ours, zoo, spiel) if c is not None]
-    for _ in range(SLICES):
-        for c in contestants:
-            c.run(seconds / SLICES)
-    ours_moves = _rate(ours)
+    tallies = interleave({c.name: c.timed_burst for c in contestants}, seconds)
+
+    def rate(c: _Contestant | None, what: str = "moves") -> float | None:
+        if c is None:
+            return None
+        return (c.moves if what == "moves" else c.steps) / tallies[c.name].seconds
+
+    ours_moves = rate(ours)
     result = []
     for peer, note, label, goal in ((zoo, zoo_note, "PettingZoo go_v5", 10.0),
                                     (spiel, spiel_note, "OpenSpiel rl_environment go", 1.0)):
-        peer_value = _rate(peer)
+        peer_value = rate(peer)
         row = {"env": "Go-v0", "what": "moves/s, random legal play on 9x9 with planes and masks",
                "ours": ours_moves, "peer": label, "peer_value": peer_value,
                "ratio": None if peer_value is None else ours_moves / peer_value, "goal": goal}
         if note:
             row["note"] = note
         result.append(row)
-    spiel_steps = _rate(spiel, "steps")
-    ours_steps = _rate(ours, "steps")
+    spiel_steps = rate(spiel, "steps")
+    ours_steps = rate(ours, "steps")
     row = {"env": "Go-v0", "what": "env steps/s (one agent move + the opponent's reply) vs one-move steps",
            "ours": ours_steps, "peer": "OpenSpiel rl_environment go", "peer_value": spiel_steps,
            "ratio": None if spiel_steps is None else ours_steps / spiel_steps, "goal": None}
@@ -179,15 +175,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=2.0, help="timed seconds per contestant")
     args = parser.parse_args(argv)
-    table = rows(args.seconds)
-    print(f"{'what':<72} {'ours':>10} {'peer':<30} {'peer value':>10} {'ratio':>7} {'goal':>5}")
-    for r in table:
-        peer_value = "-" if r["peer_value"] is None else f"{r['peer_value']:.0f}"
-        ratio = "-" if r["ratio"] is None else f"{r['ratio']:.2f}"
-        goal = "-" if r["goal"] is None else f"{r['goal']:g}"
-        print(f"{r['what']:<72} {r['ours']:>10.0f} {r['peer']:<30} {peer_value:>10} {ratio:>7} {goal:>5}")
-        if r.get("note"):
-            print(f"    note: {r['note']}")
+    print(text_table(rows(args.seconds)))
 
 
 if __name__ == "__main__":

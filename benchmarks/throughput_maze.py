@@ -4,15 +4,14 @@
 
 Two rows: env steps per second through ``gym.make`` (goal: at least FrozenLake's), and
 ``rgb_array`` frames per second at the same image size, 256x256 (goal: 3x FrozenLake's).
-Each contestant runs in short timed slices, alternated, and the slices are summed, so a
-busy machine slows both alike.
+Each contestant runs in short timed slices, alternated (``benchmarks.timing``), and the
+slices are summed, so a busy machine slows both alike.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import time
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
@@ -22,14 +21,14 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 import rldojo  # noqa: E402,F401  (registers Maze-v0)
+from benchmarks.throughput import text_table  # noqa: E402
+from benchmarks.timing import interleave  # noqa: E402
 
 torch.set_num_threads(1)
 
-SLICES = 20
-
 
 class _Runner:
-    """Steps (and optionally renders) one env in timed slices, with actions drawn up front."""
+    """Steps (and optionally renders) one env in bursts of 256 steps, with actions drawn up front."""
 
     def __init__(self, env_id: str, render: bool, **kwargs):
         self.env = gym.make(env_id, render_mode="rgb_array" if render else None, **kwargs)
@@ -37,37 +36,23 @@ class _Runner:
         self.actions = np.random.default_rng(0).integers(0, 4, size=4096).tolist()
         self.render = render
         self.count = 0
-        self.elapsed = 0.0
 
-    def run(self, seconds: float) -> None:
-        env, actions, render = self.env, self.actions, self.render
-        n, count = len(actions), 0
-        start = time.perf_counter()
-        deadline = start + seconds
-        while True:
-            for i in range(256):  # check the clock every 256 steps, not every step
-                _, _, terminated, truncated, _ = env.step(actions[(count + i) % n])
-                if render:
-                    env.render()
-                if terminated or truncated:
-                    env.reset()
-            count += 256
-            now = time.perf_counter()
-            if now >= deadline:
-                break
-        self.count += count
-        self.elapsed += now - start
-
-    @property
-    def rate(self) -> float:
-        return self.count / self.elapsed
+    def burst(self) -> int:
+        env, actions, render, count = self.env, self.actions, self.render, self.count
+        n = len(actions)
+        for i in range(256):  # the timer checks the clock every 256 steps, not every step
+            _, _, terminated, truncated, _ = env.step(actions[(count + i) % n])
+            if render:
+                env.render()
+            if terminated or truncated:
+                env.reset()
+        self.count += 256
+        return 256
 
 
 def _side_by_side(ours: _Runner, peer: _Runner, seconds: float) -> tuple[float, float]:
-    for _ in range(SLICES):
-        ours.run(seconds / SLICES)
-        peer.run(seconds / SLICES)
-    return ours.rate, peer.rate
+    rates = interleave({"ours": ours.burst, "peer": peer.burst}, seconds)
+    return rates["ours"].rate, rates["peer"].rate
 
 
 def rows(seconds: float = 2.0) -> list[dict]:
@@ -96,10 +81,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=2.0, help="timed seconds per contestant and row")
     args = parser.parse_args(argv)
-    print(f"{'what':<52} {'ours':>11} {'peer':>20} {'peer value':>11} {'ratio':>7} {'goal':>5}")
-    for row in rows(args.seconds):
-        print(f"{row['what']:<52} {row['ours']:>11,.0f} {row['peer']:>20} {row['peer_value']:>11,.0f} "
-              f"{row['ratio']:>6.2f}x {row['goal']:>4.1f}x")
+    print(text_table(rows(args.seconds)))
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 
 Both train on CartPole-v1 with the same rollout length per env, minibatch size, number of
 epochs and networks (separate 64-64 tanh actor and critic, Adam), with 1 env and with 8.
-They are measured side by side in one process: short slices of training, alternated, each
-slice a whole number of rollouts, and the times summed. Goal: ours >= 1.5x SB3's steps/s.
+They are measured side by side in one process (``benchmarks.timing``): short slices of training,
+alternated, each slice a whole number of rollouts, and the times summed. Goal: ours >= 1.5x SB3's steps/s.
 
     python -m benchmarks.throughput_ppo [--seconds 2]
 """
@@ -11,9 +11,11 @@ slice a whole number of rollouts, and the times summed. Goal: ours >= 1.5x SB3's
 from __future__ import annotations
 
 import argparse
-import time
 
 import torch
+
+from benchmarks.throughput import text_table
+from benchmarks.timing import interleave
 
 GOAL = 1.5
 # Per setting: (n_envs, n_steps per env). Minibatch 64 and 10 epochs, SB3's defaults, for all.
@@ -23,15 +25,15 @@ BATCH_SIZE, N_EPOCHS = 64, 10
 
 def _timed_slices(learners: dict, steps_per_slice: int, seconds: float) -> dict[str, float]:
     """Alternate a slice of each learner until each has trained for ``seconds``; steps/s per learner."""
-    spent = {name: 0.0 for name in learners}
-    steps = {name: 0 for name in learners}
-    while min(spent.values()) < seconds:
-        for name, learn in learners.items():
-            started = time.perf_counter()
+
+    def slice_of(learn):
+        def burst() -> int:
             learn(steps_per_slice)
-            spent[name] += time.perf_counter() - started
-            steps[name] += steps_per_slice
-    return {name: steps[name] / spent[name] for name in learners}
+            return steps_per_slice
+        return burst
+
+    tallies = interleave({name: slice_of(learn) for name, learn in learners.items()}, seconds, slice_seconds=0)
+    return {name: tally.rate for name, tally in tallies.items()}
 
 
 def rows(seconds: float = 2.0) -> list[dict]:
@@ -75,11 +77,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=2.0, help="training time per side and setting")
     args = parser.parse_args()
-    print(f"{'env':<12} {'what':<72} {'ours':>8} {'SB3':>8} {'ratio':>6} {'goal':>5}")
-    for row in rows(args.seconds):
-        peer = "-" if row["peer_value"] is None else f"{row['peer_value']:.0f}"
-        ratio = "-" if row["ratio"] is None else f"{row['ratio']:.2f}"
-        print(f"{row['env']:<12} {row['what']:<72} {row['ours']:>8.0f} {peer:>8} {ratio:>6} {row['goal']:>5}")
+    print(text_table(rows(args.seconds)))
 
 
 if __name__ == "__main__":

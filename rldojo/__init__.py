@@ -28,24 +28,24 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-# (id, entry point, registration keywords). Entry points are strings, so nothing
+# (id, entry point, max_episode_steps). Entry points are strings, so nothing
 # heavy is imported until an environment is made.
-_ENVIRONMENTS = [
-    ("Maze-v0", "rldojo.envs.maze.env:MazeEnv", {"max_episode_steps": 200}),
-    ("ChatbotFeedback-v0", "rldojo.envs.chatbot.env:ChatbotFeedbackEnv", {}),
-    ("Go-v0", "rldojo.envs.go.env:GoEnv", {}),
-    ("KuhnPoker-v0", "rldojo.envs.cards.env:KuhnPokerEnv", {}),
-    ("LeducHoldem-v0", "rldojo.envs.cards.env:LeducHoldemEnv", {}),
-    ("Bandit-v0", "rldojo.envs.bandit.env:BanditEnv", {}),
-    ("CartPolePixels-v0", "rldojo.envs.pixels:CartPolePixelsEnv", {"max_episode_steps": 500}),
+_ENVIRONMENTS: list[tuple[str, str, int | None]] = [
+    ("Maze-v0", "rldojo.envs.maze.env:MazeEnv", 200),
+    ("ChatbotFeedback-v0", "rldojo.envs.chatbot.env:ChatbotFeedbackEnv", None),
+    ("Go-v0", "rldojo.envs.go.env:GoEnv", None),
+    ("KuhnPoker-v0", "rldojo.envs.cards.env:KuhnPokerEnv", None),
+    ("LeducHoldem-v0", "rldojo.envs.cards.env:LeducHoldemEnv", None),
+    ("Bandit-v0", "rldojo.envs.bandit.env:BanditEnv", None),
+    ("CartPolePixels-v0", "rldojo.envs.pixels:CartPolePixelsEnv", 500),
 ]
 
 
 def register_envs() -> None:
     """Register every rldojo environment id; safe to call more than once."""
-    for env_id, entry_point, kwargs in _ENVIRONMENTS:
+    for env_id, entry_point, max_episode_steps in _ENVIRONMENTS:
         if env_id not in registry:
-            register(id=env_id, entry_point=entry_point, **kwargs)
+            register(id=env_id, entry_point=entry_point, max_episode_steps=max_episode_steps)
 
 
 register_envs()

@@ -4,7 +4,7 @@
     rldojo evaluate Maze-v0 --agent runs/maze/model.pt
     rldojo play Maze-v0                       # a person plays with the arrow keys
     rldojo play Go-v0 --opponent gnugo        # a person plays Go against GNU Go
-    rldojo bench --suite quick                # the benchmark (from a source checkout)
+    rldojo bench --suite quick                # the benchmark (rldojo.bench; --help for its options)
     rldojo rlhf --help                        # the miniature RLHF pipeline
 """
 
@@ -174,12 +174,9 @@ def cmd_play(args) -> int:
 
 
 def cmd_bench(args, rest: list[str]) -> int:
-    try:
-        from benchmarks.run import main as bench_main
-    except ImportError as error:
-        raise SystemExit("rldojo bench runs from a source checkout: cd into the repository first "
-                         f"({error})") from error
-    return bench_main(rest) or 0
+    from rldojo.bench import main as bench_main
+
+    return bench_main(rest, prog="rldojo bench") or 0
 
 
 def cmd_rlhf(rest: list[str]) -> int:
@@ -218,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--opponent", help="Go: the opponent a person plays, e.g. gnugo")
     play.add_argument("--episodes", type=int, default=3)
 
-    sub.add_parser("bench", help="run the benchmark (arguments go to python -m benchmarks.run)", add_help=False)
+    sub.add_parser("bench", help="run the benchmark (rldojo bench --help for its options)", add_help=False)
     sub.add_parser("rlhf", help="the miniature RLHF pipeline on ChatbotFeedback-v0", add_help=False)
     return parser
 

@@ -10,8 +10,9 @@ state-value function ``V(s)``, trained by regression). A2C (Mnih et al., 2016, s
 3. the advantage ``A = R - V(s)`` replaces REINFORCE's ``R - mean(R)``: one gradient step on
    ``-mean(log pi(a|s) * A) + vf_coef * mean((R - V(s))^2) - ent_coef * H``.
 
-The rollout and env plumbing (vector envs, masks, numpy acting) is shared with PPO through
-``buffers.py`` and ``nets.py``; what is A2C's own is the single full-batch update below.
+The rollout and env plumbing (vector envs, masks) is shared with PPO through ``buffers.py``,
+and so is acting through a numpy copy of actor and critic (``kernels.NumpyActorCritic``);
+what is A2C's own is the single full-batch update below.
 """
 
 from __future__ import annotations
@@ -22,11 +23,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from rldojo.baselines.buffers import RolloutBuffer, collect_rollout, make_envs
 from rldojo.baselines.agent import Agent, TrainingRun
-from rldojo.baselines.nets import (ACTIVATIONS, MASKED_LOGIT, check_spaces, flat_size, mlp, numpy_actor_critic,
-                                   numpy_forward, numpy_inputs, obs_to_tensor, orthogonal_hidden_init,
-                                   sample_from_logits)
+from rldojo.baselines.buffers import RolloutBuffer, collect_rollout, make_envs
+from rldojo.baselines.kernels import NumpyActorCritic
+from rldojo.baselines.nets import ACTIVATIONS, MASKED_LOGIT, actor_and_critic, check_spaces, obs_to_tensor
 
 OPTIMIZERS = ("rmsprop", "adam")
 
@@ -67,36 +67,19 @@ class A2C(Agent):
             raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {c.optimizer!r}")
         check_spaces(self.observation_space, self.action_space, type(self).__name__)
         self.n_actions = int(self.action_space.n)
-        n_inputs = flat_size(self.observation_space)
-        hidden = tuple(int(h) for h in c.hidden_sizes)
         # The actor proposes, the critic judges: two networks, as on the course's slide.
-        self.actor = mlp(n_inputs, hidden, self.n_actions, ACTIVATIONS[c.activation], output_gain=0.01)
-        self.critic = mlp(n_inputs, hidden, 1, ACTIVATIONS[c.activation], output_gain=1.0)
-        for net in (self.actor, self.critic):
-            orthogonal_hidden_init(net)
+        self.actor, self.critic = actor_and_critic(self.observation_space, self.n_actions, c.hidden_sizes, c.activation)
         params = [*self.actor.parameters(), *self.critic.parameters()]
         if c.optimizer == "rmsprop":
             self.optimizer = torch.optim.RMSprop(params, lr=c.learning_rate, alpha=0.99, eps=1e-5)
         else:
             self.optimizer = torch.optim.Adam(params, lr=c.learning_rate, eps=1e-5)
         self._envs = None
-        self._np_policy = numpy_actor_critic(self.actor, self.critic)
-
-    def _act(self, obs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The actor's logits and the critic's values, in one numpy pass (see nets.numpy_actor_critic)."""
-        out = numpy_forward(self._np_policy, numpy_inputs(obs, self.observation_space), self.config.activation)
-        return out[:, :-1], out[:, -1]
-
-    def _values(self, obs: np.ndarray) -> np.ndarray:
-        return self._act(obs)[1]
+        # Acting: the actor's logits and the critic's values in one numpy pass, synced after each update.
+        self.policy = NumpyActorCritic(self.actor, self.critic, self.observation_space, c.activation)
 
     def _predict(self, obs: np.ndarray, deterministic: bool, masks: np.ndarray | None) -> np.ndarray:
-        logits = self._act(obs)[0]
-        if masks is not None:
-            logits = np.where(masks, logits, MASKED_LOGIT)
-        if deterministic:
-            return logits.argmax(axis=1)
-        return sample_from_logits(logits, self.rng)[0]
+        return self.policy.predict(obs, deterministic, masks, self.rng)
 
     def _learn(self, total_timesteps: int, run: TrainingRun) -> None:
         c = self.config
@@ -107,11 +90,11 @@ class A2C(Agent):
                                n_actions=self.n_actions if envs.masked else None)
         valid = np.ones((int(c.n_steps), envs.num_envs), dtype=bool)
         while True:
-            keep_going = collect_rollout(envs, buffer, valid, run, self._act, self._values, self.rng, c.gamma)
+            keep_going = collect_rollout(envs, buffer, valid, run, self.policy, self.policy.values, self.rng, c.gamma)
             if buffer.step == 0:
                 break
             # The critic's n-step returns and the advantages A = R - V(s).
-            buffer.compute_advantages(self._values(envs.obs), envs.episode_starts, c.gamma, c.gae_lambda)
+            buffer.compute_advantages(self.policy.values(envs.obs), envs.episode_starts, c.gamma, c.gae_lambda)
             self._update(buffer, valid[: buffer.n_steps])
             if not keep_going or run.done:
                 break
@@ -142,8 +125,8 @@ class A2C(Agent):
         nn.utils.clip_grad_norm_([*self.actor.parameters(), *self.critic.parameters()], c.max_grad_norm,
                                  foreach=True)
         self.optimizer.step()
-        self._np_policy = numpy_actor_critic(self.actor, self.critic)
-        if self.episodes._tb is not None:  # only build the floats when someone reads them
+        self.policy.sync()
+        if self.tensorboard_log is not None:  # only build the floats when someone reads them
             self.episodes.log_scalar("train/policy_loss", float(actor_loss.detach()), self.num_timesteps)
             self.episodes.log_scalar("train/value_loss", float(critic_loss.detach()), self.num_timesteps)
             self.episodes.log_scalar("train/entropy", float(entropy.detach()), self.num_timesteps)
@@ -156,4 +139,4 @@ class A2C(Agent):
         self.actor.load_state_dict(state["actor"])
         self.critic.load_state_dict(state["critic"])
         self.optimizer.load_state_dict(state["optimizer"])
-        self._np_policy = numpy_actor_critic(self.actor, self.critic)
+        self.policy.sync()

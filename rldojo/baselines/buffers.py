@@ -15,11 +15,12 @@ import numpy as np
 from gymnasium import spaces
 from gymnasium.vector import AutoresetMode, VectorEnv
 
+from rldojo.baselines.kernels.numpy_policy import sample_from_logits
+from rldojo.baselines.nets import MASKED_LOGIT
 from rldojo.envs.common import action_mask
-from rldojo.baselines.nets import MASKED_LOGIT, sample_from_logits
 
 if TYPE_CHECKING:
-    from rldojo.baselines.agent import Agent
+    from rldojo.baselines.agent import Agent, TrainingRun
 
 
 class ReplayBuffer:
@@ -62,19 +63,6 @@ class ReplayBuffer:
 
     def sample_indices(self, batch_size: int) -> np.ndarray:
         return self.rng.integers(0, self.size, size=batch_size)
-
-    def sample(self, batch_size: int) -> dict[str, np.ndarray]:
-        idx = self.sample_indices(batch_size)
-        batch = {
-            "obs": self.obs[idx],
-            "actions": self.actions[idx],
-            "rewards": self.rewards[idx],
-            "next_obs": self.next_obs[idx],
-            "dones": self.dones[idx],
-        }
-        if self.next_masks is not None:
-            batch["next_masks"] = self.next_masks[idx]
-        return batch
 
 
 class RolloutBuffer:

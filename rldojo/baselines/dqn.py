@@ -24,13 +24,11 @@ Speed plumbing is kept apart from the algorithm. The algorithm (acting, the targ
 n-step returns, schedules) lives in :class:`DQN` and talks to a Q-function through four
 calls: ``q_values``, ``fit``, ``sync_target`` and ``state_dict``. Two Q-functions implement them:
 
-- :class:`TorchQFunction`: any network (MLP, CNN, dueling), trained with torch and Adam.
-- :class:`NumpyMLPQFunction`: the plain MLP only, forward, backward and Adam written
-  in numpy over one flat parameter vector. For the small networks DQN uses on
-  state-vector tasks, torch spends most of its time in per-operation overhead
-  (autograd bookkeeping, dispatch, optimizer loops over parameters), so this is
-  several times faster per step. It computes the same update as the torch one
-  (same initial weights, same loss, same Adam), and saves torch state dicts.
+- :class:`TorchQFunction` (below): any network (MLP, CNN, dueling), trained with torch
+  autograd and Adam. This is the math.
+- ``kernels.NumpyMLPQFunction``: the plain MLP only, the same update written out in numpy
+  (forward, backward and Adam over one flat parameter vector), several times faster for
+  the small networks of state-vector tasks. It saves torch state dicts too.
 
 ``backend="auto"`` picks numpy where it applies (plain MLP, no dueling) and torch otherwise.
 """
@@ -47,10 +45,11 @@ import torch.nn.functional as F
 from gymnasium import spaces
 from torch import nn
 
-from rldojo.baselines.buffers import ReplayBuffer
 from rldojo.baselines.agent import Agent, TrainingRun
-from rldojo.envs.common import action_mask
+from rldojo.baselines.buffers import ReplayBuffer
+from rldojo.baselines.kernels import NumpyMLPQFunction
 from rldojo.baselines.nets import NatureCNN, check_spaces, flat_size, is_image_space, mlp
+from rldojo.envs.common import action_mask
 
 FORMS = ("course", "standard")
 BACKENDS = ("auto", "torch", "numpy")
@@ -109,15 +108,16 @@ class QNetwork(nn.Module):
         return self.value(h) + advantage - advantage.mean(dim=1, keepdim=True)
 
 
-# =========================================================================== Q-functions (speed plumbing)
-
-
-def _linear_layers(sequential: nn.Sequential) -> list[nn.Linear]:
-    return [m for m in sequential if isinstance(m, nn.Linear)]
+# =========================================================================== the Q-function and its update
 
 
 class TorchQFunction:
-    """An online :class:`QNetwork`, its target copy and Adam; numpy in, numpy out."""
+    """An online :class:`QNetwork`, its target copy and Adam; numpy in, numpy out.
+
+    ``fit`` is one gradient step on the DQN loss: ``mean loss_fn(Q(s, a), y)``, backpropagated
+    by autograd, the gradient's norm clipped, then Adam. ``kernels.NumpyMLPQFunction`` is the
+    same step written out in numpy for the plain MLP.
+    """
 
     def __init__(self, net: QNetwork, learning_rate: float, loss: str, max_grad_norm: float | None,
                  with_target: bool):
@@ -154,7 +154,7 @@ class TorchQFunction:
             if tau >= 1.0:
                 self.target.load_state_dict(self.net.state_dict())
             else:
-                for p_target, p in zip(self.target.parameters(), self.net.parameters()):
+                for p_target, p in zip(self.target.parameters(), self.net.parameters(), strict=True):
                     p_target.lerp_(p, tau)
 
     def state_dict(self) -> dict:
@@ -163,157 +163,6 @@ class TorchQFunction:
     def load_state_dict(self, state: dict) -> None:
         self.net.load_state_dict(state["q_network"])
         self.target.load_state_dict(state["target_network"])
-
-
-class NumpyMLPQFunction:
-    """The plain MLP QNetwork in numpy: forward, backprop and Adam over one flat parameter vector.
-
-    Keeping every weight in one float32 vector lets Adam, gradient clipping and the target
-    sync run as a handful of whole-vector operations instead of a loop over tensors.
-    Weights are stored as (in, out) matrices, so a layer is ``x @ W + b``.
-    """
-
-    def __init__(self, net: QNetwork, learning_rate: float, loss: str, max_grad_norm: float | None,
-                 with_target: bool, betas=(0.9, 0.999), eps: float = 1e-8):
-        self.template = net  # a torch module of the same shape: state dicts go through it
-        linears = _linear_layers(net.head)
-        shapes = [(lin.in_features, lin.out_features) for lin in linears]
-        sizes = [i * o + o for i, o in shapes]
-        self.theta = np.zeros(sum(sizes), dtype=np.float32)
-        self.grad = np.zeros_like(self.theta)
-        self.layers = self._views(self.theta, shapes)
-        self.grads = self._views(self.grad, shapes)
-        self.target_theta = self.theta.copy() if with_target else self.theta
-        self.target_layers = self._views(self.target_theta, shapes)
-        self._import_torch(net)
-        self.target_theta[:] = self.theta
-        self.lr, self.beta1, self.beta2, self.eps = learning_rate, betas[0], betas[1], eps
-        self.m = np.zeros_like(self.theta)
-        self.v = np.zeros_like(self.theta)
-        self._tmp = np.zeros_like(self.theta)
-        self.t = 0
-        self._row_cache = np.arange(0)
-        self.huber = loss == "huber"
-        self.max_grad_norm = max_grad_norm
-
-    @staticmethod
-    def _views(flat: np.ndarray, shapes) -> list[tuple[np.ndarray, np.ndarray]]:
-        views, start = [], 0
-        for n_in, n_out in shapes:
-            w = flat[start:start + n_in * n_out].reshape(n_in, n_out)
-            start += n_in * n_out
-            b = flat[start:start + n_out]
-            start += n_out
-            views.append((w, b))
-        return views
-
-    def _import_torch(self, net: QNetwork) -> None:
-        for (w, b), lin in zip(self.layers, _linear_layers(net.head)):
-            w[...] = lin.weight.detach().numpy().T
-            b[...] = lin.bias.detach().numpy()
-
-    @staticmethod
-    def _forward(layers, x: np.ndarray, keep: list | None = None) -> np.ndarray:
-        last = len(layers) - 1
-        a = x
-        for i, (w, b) in enumerate(layers):
-            if keep is not None:
-                keep.append(a)
-            a = a @ w
-            a += b
-            if i < last:
-                np.maximum(a, 0.0, out=a)
-        return a
-
-    def q_values(self, x: np.ndarray, target: bool = False) -> np.ndarray:
-        return self._forward(self.target_layers if target else self.layers, x.astype(np.float32, copy=False))
-
-    def fit(self, x: np.ndarray, actions: np.ndarray, targets: np.ndarray) -> float:
-        x = x.astype(np.float32, copy=False)
-        inputs: list[np.ndarray] = []
-        q = self._forward(self.layers, x, keep=inputs)
-        n = len(x)
-        rows = self._rows(n)
-        error = q[rows, actions] - targets
-        # d loss / d Q(s, a): only the taken action's output gets a gradient (q is reused for it)
-        d_out = q
-        d_out.fill(0.0)
-        if self.huber:
-            abs_err = np.abs(error)
-            loss = float(np.where(abs_err < 1.0, 0.5 * error * error, abs_err - 0.5).sum()) / n
-            d_out[rows, actions] = np.clip(error, -1.0, 1.0) / n
-        else:
-            loss = float(error @ error) / n
-            d_out[rows, actions] = (2.0 / n) * error
-        # backprop through Linear-ReLU-...-Linear, writing straight into the flat gradient
-        delta = d_out
-        for i in range(len(self.layers) - 1, -1, -1):
-            w, _ = self.layers[i]
-            gw, gb = self.grads[i]
-            np.matmul(inputs[i].T, delta, out=gw)
-            delta.sum(axis=0, out=gb)
-            if i > 0:
-                delta = delta @ w.T
-                delta *= inputs[i] > 0  # ReLU's derivative (inputs[i] is the previous ReLU's output)
-        if self.max_grad_norm is not None:
-            norm = float(np.sqrt(np.dot(self.grad, self.grad)))
-            if norm > self.max_grad_norm:
-                self.grad *= self.max_grad_norm / (norm + 1e-6)
-        self._adam_step()
-        return loss
-
-    def _rows(self, n: int) -> np.ndarray:
-        if len(self._row_cache) != n:
-            self._row_cache = np.arange(n)
-        return self._row_cache
-
-    def _adam_step(self) -> None:
-        """torch.optim.Adam's update (no weight decay, no amsgrad) on the flat vector."""
-        self.t += 1
-        g, m, v, tmp = self.grad, self.m, self.v, self._tmp
-        m *= self.beta1
-        m += (1.0 - self.beta1) * g
-        v *= self.beta2
-        np.multiply(g, g, out=tmp)
-        tmp *= 1.0 - self.beta2
-        v += tmp
-        bias1 = 1.0 - self.beta1 ** self.t
-        bias2 = 1.0 - self.beta2 ** self.t
-        np.sqrt(v, out=tmp)
-        tmp /= np.sqrt(bias2)
-        tmp += self.eps
-        np.divide(m, tmp, out=tmp)
-        tmp *= self.lr / bias1
-        self.theta -= tmp
-
-    def sync_target(self, tau: float) -> None:
-        if self.target_theta is self.theta:
-            return
-        if tau >= 1.0:
-            self.target_theta[:] = self.theta
-        else:
-            self.target_theta += tau * (self.theta - self.target_theta)
-
-    def _export(self, layers) -> dict:
-        module = copy.deepcopy(self.template)
-        with torch.no_grad():
-            for (w, b), lin in zip(layers, _linear_layers(module.head)):
-                lin.weight.copy_(torch.from_numpy(w.T.copy()))
-                lin.bias.copy_(torch.from_numpy(b.copy()))
-        return module.state_dict()
-
-    def state_dict(self) -> dict:
-        return {"q_network": self._export(self.layers), "target_network": self._export(self.target_layers)}
-
-    def load_state_dict(self, state: dict) -> None:
-        module = copy.deepcopy(self.template)
-        module.load_state_dict(state["q_network"])  # raises on a shape or name mismatch
-        self._import_torch(module)
-        module.load_state_dict(state["target_network"])
-        if self.target_theta is not self.theta:
-            for (w, b), lin in zip(self.target_layers, _linear_layers(module.head)):
-                w[...] = lin.weight.detach().numpy().T
-                b[...] = lin.bias.detach().numpy()
 
 
 # =========================================================================== the agent
@@ -418,7 +267,7 @@ class DQN(Agent):
             raise ValueError("backend='numpy' runs the plain MLP only; use backend='torch' for cnn or dueling")
         self.backend = backend
         with_target = c.form == "standard"
-        q_class = NumpyMLPQFunction if backend == "numpy" else TorchQFunction
+        q_class = NumpyMLPQFunction if backend == "numpy" else TorchQFunction  # the numpy kernel, or autograd
         self.q = q_class(net, c.learning_rate, c.loss, c.max_grad_norm, with_target)
         self.epsilon = c.epsilon_start
         self.buffer: ReplayBuffer | None = None

@@ -102,11 +102,12 @@ class CallbackList(Callback):
             c.on_training_end()
 
 
-def as_callback(callback) -> Callback | None:
+def as_callback(callback: Any) -> Callback | None:
+    """A :class:`Callback` from a Callback, a list of them, a callable ``fn(agent) -> bool | None``, or None."""
     if callback is None or isinstance(callback, Callback):
         return callback
     if isinstance(callback, (list, tuple)):
-        return CallbackList([as_callback(c) for c in callback])
+        return CallbackList([c for c in map(as_callback, callback) if c is not None])
     if callable(callback):
         return FunctionCallback(callback)
     raise ValueError(f"callback must be a Callback, a list of them or a callable, not {type(callback).__name__}")
@@ -155,7 +156,7 @@ class EpisodeLog:
             "time": round(time.time() - self.t_start, 6),
         }
         self.rows.append(row)
-        if self._csv is not None:
+        if self._csv is not None and self._csv_file is not None:
             self._csv.writerow([row["return"], row["length"], row["time"], "" if win is None else int(win),
                                 "" if epsilon is None else epsilon])
             self._csv_file.flush()

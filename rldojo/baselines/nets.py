@@ -1,4 +1,7 @@
-"""Network builders shared by the hand-written agents: an MLP and a small CNN torso."""
+"""Network builders shared by the hand-written agents: an MLP and a small CNN torso.
+
+Their fast numpy counterparts (acting, DQN's update, PPO's gradients) are in :mod:`rldojo.baselines.kernels`.
+"""
 
 from __future__ import annotations
 
@@ -45,7 +48,10 @@ class NatureCNN(nn.Module):
         if channels_last is None:
             channels_last = observation_shape[-1] in (1, 3, 4) and observation_shape[0] not in (1, 3, 4)
         self.channels_last = channels_last
-        c, h, w = (observation_shape[2], observation_shape[0], observation_shape[1]) if channels_last else observation_shape
+        if channels_last:
+            h, w, c = observation_shape
+        else:
+            c, h, w = observation_shape
         if channels is not None:
             # A lighter torso on request: one 3x3 stride-2 layer per entry of ``channels``.
             if not channels or any(int(k) < 1 for k in channels):
@@ -90,17 +96,17 @@ def flat_size(space: spaces.Space) -> int:
 def obs_to_tensor(obs: np.ndarray, space: spaces.Space) -> torch.Tensor:
     """A batch of observations as a float tensor an MLP takes (one-hot for Discrete)."""
     if isinstance(space, spaces.Discrete):
-        return nn.functional.one_hot(torch.as_tensor(obs, dtype=torch.int64), int(space.n)).float()
+        index = torch.as_tensor(obs, dtype=torch.int64) - int(space.start)
+        return nn.functional.one_hot(index, int(space.n)).float()
     tensor = torch.as_tensor(np.asarray(obs), dtype=torch.float32)
     return tensor.reshape(tensor.shape[0], -1)
 
 
-# ------------------------------------------------------------------------------ policy networks in numpy
-# Acting one observation at a time through torch costs more in per-op overhead than the
-# arithmetic; PPO and A2C act through these numpy copies of their actor and critic.
+# ------------------------------------------------------------------------------ helpers of the agents' networks
 
 ACTIVATIONS = {"tanh": nn.Tanh, "relu": nn.ReLU}
 MASKED_LOGIT = -1e9  # a finite "minus infinity": exp() gives 0, and 0 * it stays 0 in the entropy
+
 
 def check_spaces(observation_space: spaces.Space, action_space: spaces.Space, who: str) -> None:
     if not isinstance(action_space, spaces.Discrete):
@@ -109,65 +115,29 @@ def check_spaces(observation_space: spaces.Space, action_space: spaces.Space, wh
         raise ValueError(f"{who} needs a Box, Discrete or MultiBinary observation space, got {observation_space}")
 
 
+def linear_layers(net: nn.Sequential) -> list[nn.Linear]:
+    """The Linear layers of an MLP, in order."""
+    return [m for m in net if isinstance(m, nn.Linear)]
+
+
 def orthogonal_hidden_init(net: nn.Sequential) -> None:
     """Orthogonal hidden layers with gain sqrt(2), as PPO implementations initialise them."""
-    linears = [m for m in net if isinstance(m, nn.Linear)]
-    for layer in linears[:-1]:  # the last layer was initialised by mlp(output_gain=...)
+    for layer in linear_layers(net)[:-1]:  # the last layer was initialised by mlp(output_gain=...)
         nn.init.orthogonal_(layer.weight, gain=math.sqrt(2))
         nn.init.zeros_(layer.bias)
 
 
-def numpy_layers(net: nn.Sequential) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The (weight^T, bias) pairs of an MLP's Linear layers, as float64 numpy arrays."""
-    return [(m.weight.detach().numpy().T.astype(np.float64), m.bias.detach().numpy().astype(np.float64))
-            for m in net if isinstance(m, nn.Linear)]
+def actor_and_critic(observation_space: spaces.Space, n_actions: int, hidden_sizes, activation: str
+                     ) -> tuple[nn.Sequential, nn.Sequential]:
+    """PPO's and A2C's two networks: an actor (logits) and a critic (value), separate MLPs.
 
-
-def numpy_actor_critic(actor: nn.Sequential, critic: nn.Sequential) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Actor and critic of the same shape as one MLP with block-diagonal layers: half the numpy calls.
-
-    Its output row is the actor's logits followed by the critic's value.
+    Orthogonally initialised as PPO implementations do: hidden gains sqrt(2), 0.01 for the
+    actor's head, 1 for the critic's.
     """
-    merged = []
-    for i, ((wa, ba), (wc, bc)) in enumerate(zip(numpy_layers(actor), numpy_layers(critic))):
-        if i == 0:  # both read the same input
-            weight = np.concatenate([wa, wc], axis=1)
-        else:
-            weight = np.zeros((wa.shape[0] + wc.shape[0], wa.shape[1] + wc.shape[1]))
-            weight[:wa.shape[0], :wa.shape[1]] = wa
-            weight[wa.shape[0]:, wa.shape[1]:] = wc
-        merged.append((weight, np.concatenate([ba, bc])))
-    return merged
-
-
-def numpy_inputs(obs: np.ndarray, space: spaces.Space) -> np.ndarray:
-    """A batch of observations as the MLP's input rows (one-hot for Discrete)."""
-    if isinstance(space, spaces.Discrete):
-        out = np.zeros((len(obs), int(space.n)))
-        out[np.arange(len(obs)), np.asarray(obs, dtype=np.int64) - int(space.start)] = 1.0
-        return out
-    obs = np.asarray(obs, dtype=np.float64)
-    return obs.reshape(len(obs), -1)
-
-
-def numpy_forward(layers, x: np.ndarray, activation: str) -> np.ndarray:
-    act = np.tanh if activation == "tanh" else (lambda h: np.maximum(h, 0.0))
-    for weight, bias in layers[:-1]:
-        x = act(x @ weight + bias)
-    weight, bias = layers[-1]
-    return x @ weight + bias
-
-
-def sample_from_logits(logits: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """One action per row from softmax(logits), and its log-probability (inverse-CDF sampling)."""
-    rows = np.arange(len(logits))
-    top = logits.max(axis=1)
-    cumulative = np.exp(logits - top[:, None]).cumsum(axis=1)
-    total = cumulative[:, -1]
-    actions = (cumulative < (rng.random(len(logits)) * total)[:, None]).sum(axis=1)
-    chosen = logits[rows, actions]
-    if (chosen < -1e6).any():  # rounding must never land on a masked (probability 0) action
-        bad = chosen < -1e6
-        actions[bad] = logits[bad].argmax(axis=1)
-        chosen = logits[rows, actions]
-    return actions, (chosen - top - np.log(total)).astype(np.float32)
+    n_inputs = flat_size(observation_space)
+    hidden = tuple(int(h) for h in hidden_sizes)
+    actor = mlp(n_inputs, hidden, n_actions, ACTIVATIONS[activation], output_gain=0.01)
+    critic = mlp(n_inputs, hidden, 1, ACTIVATIONS[activation], output_gain=1.0)
+    for net in (actor, critic):
+        orthogonal_hidden_init(net)
+    return actor, critic

@@ -13,13 +13,15 @@ It works on a single env, on ``n_envs`` copies in a Gymnasium ``SyncVectorEnv`` 
 the env's spec, or on any Gymnasium ``VectorEnv`` passed in. Illegal actions, given by
 ``info["action_mask"]`` or ``env.action_masks()``, get zero probability (masked logits).
 
-Speed: acting runs the small actor in numpy (a torch call per step costs more than the
-whole MLP), and the update computes log-probabilities and entropy directly from the
-logits instead of building distribution objects.
+The loss and its gradients are written below with torch autograd
+(:meth:`PPO.autograd_gradients`). Two numpy kernels make it fast, each computing what the torch
+code computes, to float32 rounding: acting runs actor and critic in one numpy pass (``kernels.NumpyActorCritic``; a
+torch call per step costs more than the whole MLP), and by default (``analytic_gradients``)
+the update's backward pass is written out in numpy (``kernels.NumpyPPOGradients``).
 
 The env helpers (:class:`SingleEnv`, :class:`VectorEnvs` in ``buffers.py``) present one env
-or a vector of them as arrays, with Gymnasium's same-step autoreset semantics; the numpy
-copies of the actor and critic used for acting are in ``nets.py``. A2C shares both.
+or a vector of them as arrays, with Gymnasium's same-step autoreset semantics. A2C shares
+them and the numpy acting.
 """
 
 from __future__ import annotations
@@ -31,12 +33,22 @@ import numpy as np
 import torch
 from torch import nn
 
-from rldojo.baselines.buffers import RolloutBuffer, SingleEnv, VectorEnvs, collect_rollout, make_envs
 from rldojo.baselines.agent import Agent, TrainingRun
-from rldojo.baselines.nets import (ACTIVATIONS, MASKED_LOGIT, check_spaces, flat_size, mlp, numpy_actor_critic,
-                                   numpy_forward, numpy_inputs, obs_to_tensor, orthogonal_hidden_init,
-                                   sample_from_logits)
+from rldojo.baselines.buffers import RolloutBuffer, SingleEnv, VectorEnvs, collect_rollout, make_envs
+from rldojo.baselines.kernels import NumpyActorCritic, NumpyPPOGradients
+from rldojo.baselines.nets import ACTIVATIONS, MASKED_LOGIT, actor_and_critic, check_spaces, obs_to_tensor
 
+
+class Minibatch(NamedTuple):
+    """One minibatch of the update, as torch tensors."""
+
+    obs: torch.Tensor
+    actions: torch.Tensor  # (B, 1) int64
+    one_hot: torch.Tensor  # (B, n_actions) the actions one-hot
+    old_log_probs: torch.Tensor
+    advantages: torch.Tensor
+    returns: torch.Tensor
+    masks: torch.Tensor | None
 
 
 class PPO(Agent):
@@ -68,7 +80,7 @@ class PPO(Agent):
         target_kl: float | None = None  # stop the epochs early when the approximate KL exceeds this
         hidden_sizes: tuple[int, ...] = (64, 64)  # hidden layers of the actor and of the critic
         activation: str = "tanh"  # "tanh" or "relu"
-        analytic_gradients: bool = True  # the backward pass written out (faster); False: autograd, same result
+        analytic_gradients: bool = True  # the backward pass written out in numpy (faster); False: autograd, same result
 
     # -- networks -------------------------------------------------------------------------
 
@@ -79,45 +91,24 @@ class PPO(Agent):
                 raise ValueError(f"{field_name} must be a positive integer, got {getattr(c, field_name)}")
         if c.activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {c.activation!r}")
-        if not 0.0 < c.clip_epsilon:
+        if not c.clip_epsilon > 0.0:
             raise ValueError(f"clip_epsilon must be positive, got {c.clip_epsilon}")
         check_spaces(self.observation_space, self.action_space, type(self).__name__)
         self.n_actions = int(self.action_space.n)
-        n_inputs = flat_size(self.observation_space)
-        hidden = tuple(int(h) for h in c.hidden_sizes)
         # The actor and the critic are separate networks, as in the course's actor-critic slides.
-        self.actor = mlp(n_inputs, hidden, self.n_actions, ACTIVATIONS[c.activation], output_gain=0.01)
-        self.critic = mlp(n_inputs, hidden, 1, ACTIVATIONS[c.activation], output_gain=1.0)
-        for net in (self.actor, self.critic):
-            orthogonal_hidden_init(net)
-        self._actor_layers = [m for m in self.actor if isinstance(m, nn.Linear)]
-        self._critic_layers = [m for m in self.critic if isinstance(m, nn.Linear)]
+        self.actor, self.critic = actor_and_critic(self.observation_space, self.n_actions, c.hidden_sizes, c.activation)
         self.optimizer = adam([*self.actor.parameters(), *self.critic.parameters()], c.learning_rate)
         self._envs: SingleEnv | VectorEnvs | None = None
-        self._sync_numpy_policy()
-
-    def _sync_numpy_policy(self) -> None:
-        """Copy the weights into numpy for acting (cheap: a few small arrays)."""
-        self._np_policy = numpy_actor_critic(self.actor, self.critic)
+        # Acting: logits and values of a batch from a numpy copy of both networks, synced after each update.
+        self.policy = NumpyActorCritic(self.actor, self.critic, self.observation_space, c.activation)
+        # The update's gradients: autograd below, or the numpy kernel (the default; equal to float32 rounding).
+        self.gradients = (NumpyPPOGradients(self.actor, self.critic, c.activation, c.vf_coef, c.ent_coef)
+                          if c.analytic_gradients else self.autograd_gradients)
 
     # -- acting ---------------------------------------------------------------------------
 
-    def _act(self, obs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Logits and values of a batch, actor and critic in one numpy pass."""
-        out = numpy_forward(self._np_policy, numpy_inputs(obs, self.observation_space), self.config.activation)
-        return out[:, :-1], out[:, -1]
-
-    def _values(self, obs: np.ndarray) -> np.ndarray:
-        return self._act(obs)[1]
-
     def _predict(self, obs: np.ndarray, deterministic: bool, masks: np.ndarray | None) -> np.ndarray:
-        logits = self._act(obs)[0]
-        if masks is not None:
-            logits = np.where(masks, logits, MASKED_LOGIT)
-        if deterministic:
-            return logits.argmax(axis=1)
-        actions, _ = sample_from_logits(logits, self.rng)
-        return actions
+        return self.policy.predict(obs, deterministic, masks, self.rng)
 
     # -- learning -------------------------------------------------------------------------
 
@@ -140,11 +131,11 @@ class PPO(Agent):
             # Annealing reads the progress at the rollout's start, so a last, cut-short rollout still learns.
             progress_left = max(0.0, 1.0 - run.steps_done / run.total_timesteps)
             # ---- 1. rollout with the current policy ----
-            keep_going = collect_rollout(envs, buffer, valid, run, self._act, self._values, self.rng, c.gamma)
+            keep_going = collect_rollout(envs, buffer, valid, run, self.policy, self.policy.values, self.rng, c.gamma)
             if buffer.step == 0:
                 break
             # ---- 2. advantages by GAE ----
-            buffer.compute_advantages(self._values(envs.obs), envs.episode_starts, c.gamma, c.gae_lambda)
+            buffer.compute_advantages(self.policy.values(envs.obs), envs.episode_starts, c.gamma, c.gae_lambda)
             # ---- 3. clipped-surrogate epochs ----
             self._update(buffer, valid[: buffer.n_steps], progress_left, run)
             if not keep_going or run.done:
@@ -169,7 +160,6 @@ class PPO(Agent):
         masks = torch.from_numpy(data["masks"]) if "masks" in data else None
         one_hot = torch.zeros(n, self.n_actions).scatter_(1, actions, 1.0)
         params = [*self.actor.parameters(), *self.critic.parameters()]
-        gradients = self._analytic_gradients if c.analytic_gradients else self._autograd_gradients
         batch_size = min(int(c.batch_size), n)
         stats = []
         for _ in range(int(c.n_epochs)):
@@ -181,23 +171,26 @@ class PPO(Agent):
                     adv = (adv - adv.mean()) / (adv.std() + 1e-8)
                 batch = Minibatch(obs[idx], actions[idx], one_hot[idx], old_log_probs[idx], adv, returns[idx],
                                   None if masks is None else masks[idx])
-                policy_loss, value_loss, log_ratio = gradients(batch, clip)
+                policy_loss, value_loss, log_ratio = self.gradients(batch, clip)
                 nn.utils.clip_grad_norm_(params, c.max_grad_norm, foreach=True)
                 self.optimizer.step()
             # KL(old || new) estimated on the epoch's last minibatch, as k3 = (r - 1) - log r.
-            approx_kl = float((log_ratio.exp() - 1.0 - log_ratio).mean())
+            approx_kl = float((np.exp(log_ratio) - 1.0 - log_ratio).mean())
             stats.append((float(policy_loss), float(value_loss), approx_kl))
             if c.target_kl is not None and approx_kl > 1.5 * c.target_kl:
                 break
-        self._sync_numpy_policy()
+        self.policy.sync()
         policy_loss, value_loss, approx_kl = stats[-1]
         self.episodes.log_scalar("train/policy_loss", policy_loss, self.num_timesteps)
         self.episodes.log_scalar("train/value_loss", value_loss, self.num_timesteps)
         self.episodes.log_scalar("train/approx_kl", approx_kl, self.num_timesteps)
         self.episodes.log_scalar("train/learning_rate", lr, self.num_timesteps)
 
-    def _autograd_gradients(self, batch: "Minibatch", clip: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """The PPO loss and its gradients by autograd: the reference the analytic path is tested against."""
+    def autograd_gradients(self, batch: Minibatch, clip: float) -> tuple[torch.Tensor, torch.Tensor, np.ndarray]:
+        """The PPO loss of a minibatch; sets the parameters' ``.grad`` by autograd.
+
+        :return: the policy loss, the value loss, and log(pi_new(a|s) / pi_old(a|s)) per row
+        """
         c = self.config
         logits = self.actor(batch.obs)
         if batch.masks is not None:
@@ -215,44 +208,7 @@ class PPO(Agent):
             loss = loss - c.ent_coef * entropy
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
-        return policy_loss.detach(), value_loss.detach(), log_ratio.detach()
-
-    @torch.no_grad()
-    def _analytic_gradients(self, batch: "Minibatch", clip: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """The same loss and gradients as :meth:`_autograd_gradients`, with the backward pass written out.
-
-        For a few tiny layers autograd's bookkeeping costs more than the arithmetic; the
-        derivatives of this loss are short:
-
-        - surrogate: d/d log pi(a|s) = -A * ratio / B where the unclipped term is the minimum, else 0;
-        - log-softmax: d log pi(a|s) / d logits = onehot(a) - pi;
-        - entropy H = -sum pi log pi: dH / d logits = -pi * (log pi + H);
-        - value: d/dV = vf_coef * 2 * (V - R) / B; then back through the tanh (or ReLU) layers.
-        """
-        c = self.config
-        size = len(batch.obs)
-        actor_inputs, logits = forward_keeping_inputs(self._actor_layers, batch.obs, c.activation)
-        if batch.masks is not None:
-            logits = logits.masked_fill(~batch.masks, MASKED_LOGIT)
-        log_probs_all = torch.log_softmax(logits, dim=1)
-        probs = log_probs_all.exp()
-        log_ratio = (log_probs_all * batch.one_hot).sum(1) - batch.old_log_probs
-        ratio = log_ratio.exp()
-        unclipped = batch.advantages * ratio
-        clipped = batch.advantages * ratio.clamp(1.0 - clip, 1.0 + clip)
-        policy_loss = -torch.minimum(unclipped, clipped).mean()
-        d_log_prob = -(unclipped * (unclipped <= clipped)) / size
-        d_logits = d_log_prob[:, None] * (batch.one_hot - probs)
-        if c.ent_coef:
-            entropy = -(probs * log_probs_all).sum(1)
-            d_logits += (c.ent_coef / size) * probs * (log_probs_all + entropy[:, None])
-        backward_through(self._actor_layers, actor_inputs, d_logits, c.activation)
-
-        critic_inputs, values = forward_keeping_inputs(self._critic_layers, batch.obs, c.activation)
-        error = values.squeeze(1) - batch.returns
-        value_loss = error.pow(2).mean()
-        backward_through(self._critic_layers, critic_inputs, (c.vf_coef * 2.0 / size) * error[:, None], c.activation)
-        return policy_loss, value_loss, log_ratio
+        return policy_loss.detach(), value_loss.detach(), log_ratio.detach().numpy()
 
     # -- checkpoints ----------------------------------------------------------------------
 
@@ -264,43 +220,7 @@ class PPO(Agent):
         self.actor.load_state_dict(state["actor"])
         self.critic.load_state_dict(state["critic"])
         self.optimizer.load_state_dict(state["optimizer"])
-        self._sync_numpy_policy()
-
-
-# ------------------------------------------------------------------------------ the update's pieces
-
-
-class Minibatch(NamedTuple):
-    obs: torch.Tensor
-    actions: torch.Tensor  # (B, 1) int64
-    one_hot: torch.Tensor  # (B, n_actions) the actions one-hot
-    old_log_probs: torch.Tensor
-    advantages: torch.Tensor
-    returns: torch.Tensor
-    masks: torch.Tensor | None
-
-
-def forward_keeping_inputs(layers: list[nn.Linear], x: torch.Tensor, activation: str):
-    """An MLP's forward pass, keeping each Linear layer's input for the backward pass."""
-    inputs = [x]
-    for layer in layers[:-1]:
-        pre = torch.addmm(layer.bias, x, layer.weight.t())
-        x = torch.tanh(pre) if activation == "tanh" else torch.relu(pre)
-        inputs.append(x)
-    return inputs, torch.addmm(layers[-1].bias, x, layers[-1].weight.t())
-
-
-def backward_through(layers: list[nn.Linear], inputs: list[torch.Tensor], d_out: torch.Tensor,
-                     activation: str) -> None:
-    """Set ``.grad`` of every layer from d loss / d output, walking the layers backwards."""
-    for i in range(len(layers) - 1, -1, -1):
-        layer = layers[i]
-        layer.weight.grad = d_out.t() @ inputs[i]
-        layer.bias.grad = d_out.sum(0)
-        if i > 0:
-            d_out = d_out @ layer.weight
-            h = inputs[i]  # the activation's output: tanh' = 1 - h^2, relu' = [h > 0]
-            d_out = d_out * (1.0 - h * h) if activation == "tanh" else d_out * (h > 0)
+        self.policy.sync()
 
 
 # ------------------------------------------------------------------------------ optimiser

@@ -132,7 +132,7 @@ class GoFeatures:
             stage = min(3, 4 * board.num_stones // board.num_points)
             return [self.o_pass + (opponent_passed * 7 + score_bucket) * 4 + stage, self.o_bias + 1]
         color = board.to_play
-        stones = board._board
+        stones = board.points
         code = 0
         for q in self.ring[point]:
             code *= 4
@@ -145,7 +145,7 @@ class GoFeatures:
         taken, liberties, rescued, eye = move_effects(board, point)
         # Opponent chains whose last-but-one liberty this is (and that are not captured).
         atari = 0
-        chain_of = board._chain_of
+        chain_of = board.chain_of
         counted = []
         # The 4 neighbours again, now with the liberties of their chains (1, 2, 3+).
         code4 = 0
@@ -193,7 +193,7 @@ class GoFeatures:
 
     def influence(self, board: GoBoard) -> list[int]:
         """Each point's influence bucket from the side to move: 0 the opponent's sphere ... 4 its own."""
-        grid = board._flat
+        grid = board.flat_grid
         me = board.to_play
         signed = (grid == me).astype(np.float64) - (grid == 3 - me).astype(np.float64)
         values = self.kernel @ signed
@@ -268,13 +268,13 @@ class SelfPlaySarsa(Agent):
         """The positions after each of ``actions`` (stones or a pass), from the mover's side:
         (len(actions), N*N) with 0 empty, 1 the mover's stone, 2 the opponent's."""
         color = board.to_play
-        flat = board._flat.astype(np.int64)
+        flat = board.flat_grid.astype(np.int64)
         if color == WHITE:
             flat = np.where(flat == 0, 0, 3 - flat)
         after = np.repeat(flat[None, :], len(actions), axis=0)
         row_of = {a: i for i, a in enumerate(actions) if a != self.features.pass_action}
         after[list(row_of.values()), list(row_of)] = 1
-        for chain in board._atari[3 - color]:  # a stone on a chain's last liberty takes it
+        for chain in board.atari[3 - color]:  # a stone on a chain's last liberty takes it
             i = row_of.get(next(iter(chain.liberties)))
             if i is not None:
                 after[i, chain.stones] = 0
@@ -372,7 +372,7 @@ class SelfPlaySarsa(Agent):
                 run.epsilon = self.epsilon
                 self._alpha = cfg.learning_rate + min(1.0, self.num_timesteps / budget) * (
                     cfg.learning_rate_end - cfg.learning_rate)
-                action, f, q = self._choose(board, board._legal_mask(), self.epsilon, self.rng)
+                action, f, q = self._choose(board, board.legal_mask_view(), self.epsilon, self.rng)
                 if color in pending:
                     # s' is the position after the opponent's reply; a' is the move chosen in it.
                     f_prev, q_prev = pending[color]
@@ -408,7 +408,7 @@ class SelfPlaySarsa(Agent):
     def act(self, board: GoBoard, deterministic: bool = True) -> int:
         """The move for the side to move of a live board (history-aware legality); an opponent callable."""
         epsilon = 0.0 if deterministic else self.config.epsilon_end
-        return int(self._choose(board, board._legal_mask(), epsilon, self.rng)[0])
+        return int(self._choose(board, board.legal_mask_view(), epsilon, self.rng)[0])
 
     # ------------------------------------------------------------------ checkpoints
 

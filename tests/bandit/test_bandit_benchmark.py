@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from benchmarks import bandit_testbed
-from benchmarks.entries.bandit import ENTRIES, bandit_metrics
 from rldojo.baselines import AGENTS, make_agent
 from rldojo.baselines.hyperparams import defaults
 from rldojo.baselines.hyperparams.bandit import HYPERPARAMS
+from rldojo.bench.entries.bandit import ENTRIES, bandit_metrics
 from rldojo.envs.bandit.env import BanditEnv
 
 

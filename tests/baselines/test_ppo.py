@@ -133,35 +133,6 @@ def test_bad_arguments():
         PPO(gym.make("CartPole-v1"), activation="swish")
 
 
-@pytest.mark.parametrize("activation,ent_coef,masked", [("tanh", 0.0, False), ("tanh", 0.05, True),
-                                                        ("relu", 0.01, True)])
-def test_analytic_gradients_equal_autograd(activation, ent_coef, masked):
-    from rldojo.baselines.ppo import Minibatch
-
-    env = MaskedGridEnv()
-    agent = PPO(env, seed=0, activation=activation, ent_coef=ent_coef, vf_coef=0.7, hidden_sizes=(16, 8))
-    rng = np.random.default_rng(0)
-    n = 32
-    obs = torch.as_tensor(rng.random((n, 6)), dtype=torch.float32)
-    masks = torch.as_tensor(rng.random((n, 4)) < 0.7)
-    masks[:, 2] = True
-    actions = torch.as_tensor([rng.choice(np.flatnonzero(m)) for m in masks.numpy()]).unsqueeze(1)
-    batch = Minibatch(obs, actions, torch.zeros(n, 4).scatter_(1, actions, 1.0),
-                      torch.as_tensor(rng.normal(-1.4, 0.3, n), dtype=torch.float32),
-                      torch.as_tensor(rng.normal(size=n), dtype=torch.float32),
-                      torch.as_tensor(rng.normal(size=n), dtype=torch.float32), masks if masked else None)
-    params = [*agent.actor.parameters(), *agent.critic.parameters()]
-    reference = agent._autograd_gradients(batch, clip=0.1)  # clip 0.1: many ratios fall outside the range
-    expected = [p.grad.clone() for p in params]
-    for p in params:
-        p.grad = None
-    analytic = agent._analytic_gradients(batch, clip=0.1)
-    for want, param in zip(expected, params):
-        torch.testing.assert_close(param.grad, want, rtol=1e-4, atol=1e-6)
-    for a, b in zip(reference, analytic):
-        torch.testing.assert_close(a, b)
-
-
 @pytest.mark.parametrize("name", ["ppo", "a2c"])
 def test_learn_in_chunks_shorter_than_a_rollout_still_updates(name):
     # The benchmark trains in chunks; a rollout cut short by a chunk's end must not be thrown away.

@@ -4,10 +4,10 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-from benchmarks.entries.chatbot import ENTRIES
 from rldojo.baselines.registry import make_agent
 from rldojo.baselines.hyperparams import defaults
 from rldojo.baselines.hyperparams.chatbot import text_defaults
+from rldojo.bench.entries.chatbot import ENTRIES
 from rldojo.envs.chatbot.evaluation import chatbot_metric, true_score_report
 
 ENV_ID = "ChatbotFeedback-v0"

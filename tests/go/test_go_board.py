@@ -352,16 +352,16 @@ def test_incremental_chain_bookkeeping_matches_a_recount_through_random_games_an
     for game in range(40):
         board = GoBoard(rng.choice([3, 4, 5, 7, 9]))
         while not board.is_over():
-            stones_ = board._board
+            stones_ = board.points
             for color in (BLACK, WHITE):
                 chains = board._chain_sets[color]
-                assert {id(c) for c in board._atari[color]} == {id(c) for c in chains if len(c.liberties) == 1}
+                assert {id(c) for c in board.atari[color]} == {id(c) for c in chains if len(c.liberties) == 1}
                 for chain in chains:
                     # Liberties are exactly the empty neighbours of the chain's stones.
-                    libs = {n for s in chain.stones for n in board._neighbours[s] if stones_[n] == EMPTY}
+                    libs = {n for s in chain.stones for n in board.neighbours[s] if stones_[n] == EMPTY}
                     assert chain.liberties == libs and all(board.chain_at(s) is chain for s in chain.stones)
             crowded = {p for p in range(board.num_points) if stones_[p] == EMPTY
-                       and all(stones_[n] != EMPTY for n in board._neighbours[p])}
+                       and all(stones_[n] != EMPTY for n in board.neighbours[p])}
             assert board._crowded == crowded
             if rng.random() < 0.05:
                 board = board.copy()

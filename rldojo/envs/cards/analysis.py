@@ -143,7 +143,7 @@ def game_tree(game) -> GameTree:
 # --------------------------------------------------------------------------- policies
 
 
-def _probabilities(value, legal: np.ndarray, where: str) -> np.ndarray:
+def action_probabilities(value, legal: np.ndarray, where: str) -> np.ndarray:
     """One row of 3 probabilities from any accepted form, renormalised over the legal actions."""
     row = np.zeros(NUM_ACTIONS)
     if isinstance(value, (int, np.integer)):
@@ -205,11 +205,11 @@ def policy_matrix(game, policy, player: int | None = None) -> np.ndarray:
             if (totals > 0).all():
                 return rows / totals
         for i, value in enumerate(values):
-            matrix[i] = _probabilities(value, tree.legal_mask[i], tree.keys[i])
+            matrix[i] = action_probabilities(value, tree.legal_mask[i], tree.keys[i])
         return matrix
     if callable(policy):
         for i, info in enumerate(tree.infoset_info):
-            matrix[i] = _probabilities(policy(info), tree.legal_mask[i], info.key)
+            matrix[i] = action_probabilities(policy(info), tree.legal_mask[i], info.key)
         return matrix
     raise ValueError(f"a policy must be a dict, a callable or an array, not {type(policy).__name__}")
 

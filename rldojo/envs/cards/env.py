@@ -179,9 +179,9 @@ class _Opponent:
         choice = self.function(tables.state(deal, node).info_state())
         if isinstance(choice, (int, np.integer)):
             return int(choice)
-        from rldojo.envs.cards.analysis import _probabilities
+        from rldojo.envs.cards.analysis import action_probabilities
 
-        probs = _probabilities(choice, tables.masks[node].astype(bool), "opponent")
+        probs = action_probabilities(choice, tables.masks[node].astype(bool), "opponent")
         cumulative = np.cumsum(probs)
         return int(min(np.searchsorted(cumulative, uniform() * cumulative[-1], side="right"), NUM_ACTIONS - 1))
 

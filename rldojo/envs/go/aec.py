@@ -112,7 +112,7 @@ class raw_env(AECEnv):
     def reset(self, seed: int | None = None, options: dict | None = None) -> None:
         if seed is not None:
             self.np_random, _ = gymnasium.utils.seeding.np_random(seed)
-        self.board._reset_state()
+        self.board.clear()
         self._reset_bookkeeping()
         if self.render_mode == "human":
             self.render()
@@ -141,9 +141,9 @@ class raw_env(AECEnv):
         self._cumulative_rewards[agent] = 0.0
         self.rewards = {a: 0.0 for a in self.agents}
         action = int(action)
-        mask = board._legal_mask()
+        mask = board.legal_mask_view()
         if not 0 <= action <= board.pass_action or not mask[action]:
-            reason = board._why_illegal(action, board.to_play) or "illegal"
+            reason = board.why_illegal(action, board.to_play) or "illegal"
             if self.illegal_action == "raise":
                 raise ValueError(f"illegal action {action} by {agent}: {reason} (see the 'action_mask' "
                                  f"of the observation, or make the env with illegal_action='lose')")

@@ -47,7 +47,7 @@ class IllegalMove(ValueError):
 # Per-size tables are constants (neighbours, Zobrist keys), shared by every board of
 # that size; no board state lives at module level.
 _NEIGHBOURS: dict[int, tuple[tuple[int, ...], ...]] = {}
-_ZOBRIST: dict[int, tuple[list[int], list[int], list[int], dict[int, int], dict[int, int]]] = {}
+_ZOBRIST: dict[int, tuple[list[int], list[int], dict[int, int], dict[int, int]]] = {}
 
 
 def neighbours_of(size: int) -> tuple[tuple[int, ...], ...]:
@@ -72,7 +72,7 @@ def neighbours_of(size: int) -> tuple[tuple[int, ...], ...]:
 
 
 def _zobrist(size: int):
-    """(unused, black keys, white keys, key->point for black, key->point for white)."""
+    """(black keys, white keys, key->point for black, key->point for white)."""
     table = _ZOBRIST.get(size)
     if table is None:
         rng = random.Random(0x5EED + size)  # fixed: the same keys in every process
@@ -80,7 +80,6 @@ def _zobrist(size: int):
         black = [rng.getrandbits(64) for _ in range(n)]
         white = [rng.getrandbits(64) for _ in range(n)]
         table = _ZOBRIST[size] = (
-            [0] * n,
             black,
             white,
             {k: p for p, k in enumerate(black)},
@@ -112,6 +111,12 @@ class GoBoard:
     :param ko_rule: ``"positional_superko"`` (default) or ``"simple"``
     :param max_moves: the game ends and is scored after this many moves (passes
         included); ``2 * size * size`` by default
+
+    For fast readers (renderers, opponents, feature extractors) the position is also
+    public, to be read and never written: ``points`` (the colour of each point, a list),
+    ``flat_grid`` (the same as a flat int8 view of ``grid``), ``chain_of`` (the
+    :class:`Chain` on each point, or None), ``neighbours`` (each point's neighbours) and
+    ``atari`` (by colour, the chains with one liberty).
     """
 
     def __init__(self, size: int = 9, komi: float = 7.5, ko_rule: str = "positional_superko",
@@ -134,24 +139,25 @@ class GoBoard:
         self.max_moves = int(max_moves)
         self.num_points = size * size
         self.pass_action = size * size
-        self._neighbours = neighbours_of(size)
-        _, zb, zw, kb, kw = _zobrist(size)
+        self.neighbours = neighbours_of(size)
+        zb, zw, kb, kw = _zobrist(size)
         self._keys = (None, zb, zw)
         self._key_to_point = (None, kb, kw)
         self._superko = ko_rule == "positional_superko"
         self.grid = np.zeros((size, size), dtype=np.int8)
-        self._flat = self.grid.reshape(-1)  # a view: writes show in grid
-        self._reset_state()
+        self.flat_grid = self.grid.reshape(-1)  # a view: writes show in grid
+        self.clear()
 
-    def _reset_state(self) -> None:
+    def clear(self) -> None:
+        """Back to the empty board of move 0, keeping size, komi and rules."""
         n = self.num_points
-        self._board = [EMPTY] * n  # the same stones as grid, as a list for fast reads
-        self._chain_of: list[Chain | None] = [None] * n
-        self._empty_neighbours = [len(nb) for nb in self._neighbours]
+        self.points = [EMPTY] * n  # the same stones as grid, as a list for fast reads
+        self.chain_of: list[Chain | None] = [None] * n
+        self._empty_neighbours = [len(nb) for nb in self.neighbours]
         self._crowded: set[int] = set()  # empty points with no empty neighbour
         self._chain_sets: tuple[None, set[Chain], set[Chain]] = (None, set(), set())  # live chains by colour
-        self._atari: tuple[None, set[Chain], set[Chain]] = (None, set(), set())  # chains with one liberty
-        self._flat[:] = 0
+        self.atari: tuple[None, set[Chain], set[Chain]] = (None, set(), set())  # chains with one liberty
+        self.flat_grid[:] = 0
         self._open = np.ones(n + 1, dtype=np.int8)  # 1 on empty points and on the pass: the mask before rules
         self._over = False
         self.to_play = BLACK
@@ -177,11 +183,11 @@ class GoBoard:
 
     def chain_at(self, point: int) -> Chain | None:
         """The chain holding the stone at ``point``, or None for an empty point."""
-        return self._chain_of[point]
+        return self.chain_of[point]
 
     def liberties(self, point: int) -> int:
         """The number of liberties of the chain at ``point`` (0 for an empty point)."""
-        chain = self._chain_of[point]
+        chain = self.chain_of[point]
         return 0 if chain is None else len(chain.liberties)
 
     def chains(self, color: int | None = None) -> list[Chain]:
@@ -201,14 +207,14 @@ class GoBoard:
 
         None when the move is suicide.
         """
-        board = self._board
-        chain_of = self._chain_of
+        board = self.points
+        chain_of = self.chain_of
         opponent = 3 - color
         taken = 0
         key = 0
         safe = self._empty_neighbours[point] > 0
         seen: list[Chain] = []
-        for n in self._neighbours[point]:
+        for n in self.neighbours[point]:
             v = board[n]
             if v == opponent:
                 chain = chain_of[n]
@@ -225,13 +231,13 @@ class GoBoard:
             return None
         return 0, 0
 
-    def _why_illegal(self, action: int, color: int) -> str | None:
+    def why_illegal(self, action: int, color: int) -> str | None:
         """None for a legal move, else the reason it is not."""
         if action == self.pass_action:
             return None
         if not 0 <= action < self.pass_action:
             return f"action {action} is not a point of a {self.size}x{self.size} board nor the pass {self.pass_action}"
-        if self._board[action] != EMPTY:
+        if self.points[action] != EMPTY:
             return f"point {self.describe(action)} is occupied"
         outcome = self._capture_hash(action, color)
         if outcome is None:
@@ -252,7 +258,7 @@ class GoBoard:
         color = self.to_play if color is None else color
         if color == self.to_play and self._mask_cache is not None and 0 <= action <= self.pass_action:
             return bool(self._mask_cache[action])
-        return self._why_illegal(int(action), color) is None
+        return self.why_illegal(int(action), color) is None
 
     def legal_mask(self) -> np.ndarray:
         """An int8 array of ``size*size + 1`` entries, 1 where the side to move may play.
@@ -260,9 +266,10 @@ class GoBoard:
         After the end of the game every entry is 0. The array is cached until the
         next move; callers get a copy.
         """
-        return self._legal_mask().copy()
+        return self.legal_mask_view().copy()
 
-    def _legal_mask(self) -> np.ndarray:
+    def legal_mask_view(self) -> np.ndarray:
+        """:meth:`legal_mask` without the copy, for the hot paths: read it, never write to it."""
         mask = self._mask_cache
         if mask is not None:
             return mask
@@ -271,13 +278,13 @@ class GoBoard:
             return mask
         mask = self._open.copy()  # empty points and the pass
         color = self.to_play
-        board = self._board
-        chain_of = self._chain_of
+        board = self.points
+        chain_of = self.chain_of
         superko = self._superko
         # Moves that capture: the last liberty of an opponent chain in atari. They are
         # never suicide; under superko the position they make is checked exactly.
         capturing: dict[int, int] = {}
-        for chain in self._atari[3 - color]:
+        for chain in self.atari[3 - color]:
             for point in chain.liberties:
                 capturing[point] = capturing.get(point, 0) ^ chain.hash
         if capturing and superko:
@@ -291,7 +298,7 @@ class GoBoard:
         for point in self._crowded:
             if point in capturing:
                 continue
-            for nb in self._neighbours[point]:
+            for nb in self.neighbours[point]:
                 if board[nb] == color and len(chain_of[nb].liberties) > 1:
                     break
             else:
@@ -314,11 +321,11 @@ class GoBoard:
 
     def _atari_chains(self, color: int) -> list[Chain]:
         """Chains of ``color`` with exactly one liberty."""
-        return list(self._atari[color])
+        return list(self.atari[color])
 
     def legal_actions(self) -> list[int]:
         """The legal actions of the side to move, in increasing order (pass last)."""
-        return np.flatnonzero(self._legal_mask()).tolist()
+        return np.flatnonzero(self.legal_mask_view()).tolist()
 
     # ------------------------------------------------------------------ playing
 
@@ -333,7 +340,7 @@ class GoBoard:
         color = self.to_play
         mask = self._mask_cache
         if mask is None or not 0 <= action <= self.pass_action or not mask[action]:
-            reason = self._why_illegal(action, color)
+            reason = self.why_illegal(action, color)
             if reason is not None:
                 raise IllegalMove(reason)
         self._mask_cache = None
@@ -351,15 +358,15 @@ class GoBoard:
         return self._place(action, color)
 
     def _place(self, point: int, color: int) -> int:
-        board = self._board
-        chain_of = self._chain_of
-        neighbours = self._neighbours
+        board = self.points
+        chain_of = self.chain_of
+        neighbours = self.neighbours
         empty_nb = self._empty_neighbours
         key = self._keys[color][point]
         opponent = 3 - color
 
         board[point] = color
-        self._flat[point] = color
+        self.flat_grid[point] = color
         self._open[point] = 0
         self.hash ^= key
         self.num_stones += 1
@@ -405,7 +412,7 @@ class GoBoard:
                 for s in other.stones:
                     chain_of[s] = chain
                 self._chain_sets[color].discard(other)
-                self._atari[color].discard(other)
+                self.atari[color].discard(other)
         else:
             chain = Chain(color, [point], liberties, key)
             chain_of[point] = chain
@@ -413,7 +420,7 @@ class GoBoard:
 
         taken = 0
         single_taken = None
-        atari = self._atari
+        atari = self.atari
         for enemy in enemies:
             enemy.liberties.discard(point)
             left = len(enemy.liberties)
@@ -445,14 +452,14 @@ class GoBoard:
         return taken
 
     def _remove(self, chain: Chain) -> None:
-        board = self._board
-        chain_of = self._chain_of
-        neighbours = self._neighbours
+        board = self.points
+        chain_of = self.chain_of
+        neighbours = self.neighbours
         empty_nb = self._empty_neighbours
-        flat = self._flat
+        flat = self.flat_grid
         opened = self._open
         crowded = self._crowded
-        atari = self._atari
+        atari = self.atari
         atari[chain.color].discard(chain)
         for s in chain.stones:
             board[s] = EMPTY
@@ -484,8 +491,8 @@ class GoBoard:
 
     def area(self) -> tuple[int, int]:
         """Tromp–Taylor area: (black stones + black-only empty regions, the same for white)."""
-        board = self._board
-        neighbours = self._neighbours
+        board = self.points
+        neighbours = self.neighbours
         totals = [0, 0, 0]
         for p in range(self.num_points):
             if board[p]:
@@ -530,13 +537,13 @@ class GoBoard:
         other = GoBoard.__new__(GoBoard)
         other.__dict__.update(self.__dict__)
         other.grid = self.grid.copy()
-        other._flat = other.grid.reshape(-1)
-        other._board = self._board.copy()
+        other.flat_grid = other.grid.reshape(-1)
+        other.points = self.points.copy()
         other._open = self._open.copy()
         other._empty_neighbours = self._empty_neighbours.copy()
         mapping: dict[int, Chain] = {}
         chain_of: list[Chain | None] = []
-        for chain in self._chain_of:
+        for chain in self.chain_of:
             if chain is None:
                 chain_of.append(None)
                 continue
@@ -544,10 +551,10 @@ class GoBoard:
             if twin is None:
                 twin = mapping[id(chain)] = Chain(chain.color, chain.stones.copy(), chain.liberties.copy(), chain.hash)
             chain_of.append(twin)
-        other._chain_of = chain_of
+        other.chain_of = chain_of
         other._chain_sets = (None, {mapping[id(c)] for c in self._chain_sets[BLACK]},
                              {mapping[id(c)] for c in self._chain_sets[WHITE]})
-        other._atari = (None, {mapping[id(c)] for c in self._atari[BLACK]}, {mapping[id(c)] for c in self._atari[WHITE]})
+        other.atari = (None, {mapping[id(c)] for c in self.atari[BLACK]}, {mapping[id(c)] for c in self.atari[WHITE]})
         other._crowded = self._crowded.copy()
         other.captures = dict(self.captures)
         other.history = self.history.copy()
@@ -588,33 +595,33 @@ class GoBoard:
 
     def _rebuild_derived(self) -> None:
         """Recompute the crowded points and chain sets from the stones (after ``_put``)."""
-        board = self._board
+        board = self.points
         self._crowded = {p for p in range(self.num_points) if board[p] == EMPTY and not self._empty_neighbours[p]}
         self._chain_sets = (None, set(), set())
-        self._atari = (None, set(), set())
-        for chain in {id(c): c for c in self._chain_of if c is not None}.values():
+        self.atari = (None, set(), set())
+        for chain in {id(c): c for c in self.chain_of if c is not None}.values():
             self._chain_sets[chain.color].add(chain)
             if len(chain.liberties) == 1:
-                self._atari[chain.color].add(chain)
+                self.atari[chain.color].add(chain)
 
     def _put(self, point: int, color: int) -> None:
         """Place a stone with no capture and no rule check (setting up positions)."""
-        board = self._board
-        chain_of = self._chain_of
+        board = self.points
+        chain_of = self.chain_of
         key = self._keys[color][point]
         board[point] = color
-        self._flat[point] = color
+        self.flat_grid[point] = color
         self._open[point] = 0
         self.hash ^= key
         self.num_stones += 1
-        for n in self._neighbours[point]:
+        for n in self.neighbours[point]:
             self._empty_neighbours[n] -= 1
             other = chain_of[n]
             if other is not None:
                 other.liberties.discard(point)
-        chain = Chain(color, [point], {n for n in self._neighbours[point] if board[n] == EMPTY}, key)
+        chain = Chain(color, [point], {n for n in self.neighbours[point] if board[n] == EMPTY}, key)
         chain_of[point] = chain
-        for n in self._neighbours[point]:
+        for n in self.neighbours[point]:
             other = chain_of[n]
             if other is not None and other.color == color and other is not chain:
                 chain.stones.extend(other.stones)
@@ -648,7 +655,7 @@ class GoBoard:
         header = "   " + " ".join(COLUMNS[: self.size])
         lines = [header]
         for r in range(self.size):
-            row = " ".join(marks[self._board[r * self.size + c]] for c in range(self.size))
+            row = " ".join(marks[self.points[r * self.size + c]] for c in range(self.size))
             lines.append(f"{self.size - r:2d} {row}")
         return "\n".join(lines)
 
@@ -674,9 +681,9 @@ def board_planes(board: GoBoard, color: int | None = None, mask: np.ndarray | No
     color = board.to_play if color is None else color
     n = board.size
     planes = np.empty((5, n * n), dtype=np.float32)
-    np.take(_PLANE_TABLES[color], board._flat, axis=1, out=planes[:3])
+    np.take(_PLANE_TABLES[color], board.flat_grid, axis=1, out=planes[:3])
     if color == board.to_play:
-        planes[3] = (board._legal_mask() if mask is None else mask)[:-1]
+        planes[3] = (board.legal_mask_view() if mask is None else mask)[:-1]
     else:
         planes[3] = 0.0
     planes[4] = 1.0 if board.to_play == BLACK else 0.0

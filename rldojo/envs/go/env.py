@@ -118,7 +118,7 @@ class GoEnv(gym.Env):
     def reset(self, *, seed: int | None = None, options: dict | None = None):
         super().reset(seed=seed)
         board = self.board
-        board._reset_state()
+        board.clear()
         if self.agent_color == "random":
             self.color = BLACK if self.np_random.integers(2) == 0 else WHITE
         else:
@@ -139,9 +139,9 @@ class GoEnv(gym.Env):
             action = int(action)
         except (TypeError, ValueError):
             raise ValueError(f"action must be an integer from 0 to {board.pass_action}, got {action!r}") from None
-        mask = board._legal_mask()
+        mask = board.legal_mask_view()
         if not 0 <= action <= board.pass_action or not mask[action]:
-            reason = board._why_illegal(action, board.to_play) or "illegal"
+            reason = board.why_illegal(action, board.to_play) or "illegal"
             if self.illegal_action == "raise":
                 raise ValueError(f"illegal action {action}: {reason} (see info['action_mask'], "
                                  f"or make the env with illegal_action='lose' or 'pass')")

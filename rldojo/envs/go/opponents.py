@@ -42,7 +42,7 @@ class RandomOpponent(Opponent):
     name = "random"
 
     def __call__(self, board: GoBoard) -> int:
-        legal = board._legal_mask().nonzero()[0]
+        legal = board.legal_mask_view().nonzero()[0]
         return int(legal[self.np_random.integers(len(legal))])
 
 
@@ -54,9 +54,9 @@ def move_effects(board: GoBoard, point: int) -> tuple[int, int, int, bool]:
     """
     color = board.to_play
     opponent = 3 - color
-    stones = board._board
-    chain_of = board._chain_of
-    neighbours = board._neighbours
+    stones = board.points
+    chain_of = board.chain_of
+    neighbours = board.neighbours
     liberties = set()
     friends = []
     captured = []
@@ -105,7 +105,7 @@ class GreedyOpponent(Opponent):
     name = "greedy"
 
     def __call__(self, board: GoBoard) -> int:
-        legal = np.flatnonzero(board._legal_mask()[:-1])
+        legal = np.flatnonzero(board.legal_mask_view()[:-1])
         best_capture, capture_moves = 0, []
         best_rescue, rescue_moves = 0, []
         calm = []

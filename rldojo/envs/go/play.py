@@ -100,7 +100,7 @@ def play_human(agent: Any = None, opponent: Any = "gnugo", board_size: int = 5, 
                         message = "thinking..."
                     else:
                         message = f"{board.describe(action)} is illegal: " + (
-                            board._why_illegal(action, human) or "the game is over")
+                            board.why_illegal(action, human) or "the game is over")
     finally:
         renderer.close()
         player.close()

@@ -42,7 +42,7 @@ def board_text(board: GoBoard, result: dict | None = None) -> str:
     marks = {EMPTY: ".", BLACK: "X", WHITE: "O"}
     n = board.size
     lines = ["   " + " ".join(COLUMNS[:n])]
-    stones = board._board
+    stones = board.points
     for r in range(n):
         cells = []
         for c in range(n):
@@ -120,7 +120,7 @@ class GoRenderer:
         pygame = rendering.import_pygame()
         surface = self._static()
         radius = int(CELL * 0.46)
-        stones = board._board
+        stones = board.points
         for point in range(board.num_points):
             v = stones[point]
             if v == EMPTY:

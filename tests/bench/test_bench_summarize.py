@@ -5,7 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from benchmarks.summarize import bootstrap_ci, main, read_results, summarize
+from rldojo.bench.store import read_results
+from rldojo.bench.summarize import bootstrap_ci, main, summarize
 
 
 def record(agent, seed, headline_values, steps_per_second, status="ok", error=None, label="Maze/seed",

@@ -12,8 +12,8 @@ every query of the corpus (or on 1000 fixed random queries for the toy) by the o
 
 from __future__ import annotations
 
-from benchmarks.suite import AgentSpec, Entry
 from rldojo.baselines.hyperparams.chatbot import TEXT_OVERRIDES
+from rldojo.bench.suites import AgentSpec, Entry
 
 METRIC = "rldojo.envs.chatbot.evaluation:chatbot_metric"
 AGENTS = ("reinforce", "ppo", "sb3-ppo", "sb3-dqn")

@@ -8,24 +8,22 @@ import sys
 import time
 from pathlib import Path
 
+import benchtiny
 import pytest
 
-import benchtiny
-from benchmarks import run as runner
-from benchmarks.summarize import read_results
-
-REPO = Path(runner.__file__).resolve().parent.parent
-HERE = Path(__file__).resolve().parent
+from rldojo.bench import execute, plan, runner
+from rldojo.bench.store import read_results
 
 
 def start_suite(out_dir: Path) -> subprocess.Popen:
     # each run pauses a second in the suite's workers, so it is still running when killed;
-    # the pause is not a hyperparameter, so the rerun here has the same keys and no pause
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE), str(REPO)]), BENCHTINY_PAUSE="1.0")
+    # the pause is not a hyperparameter, so the rerun here has the same keys and no pause.
+    # rldojo as installed; benchtiny, by name, from its folder
+    env = dict(os.environ, PYTHONPATH=str(benchtiny.HERE), BENCHTINY_PAUSE="1.0")
     return subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.run", "--entries", "benchtiny:tiny_entries", "--seeds", "3",
+        [sys.executable, "-m", "rldojo.bench", "--entries", "benchtiny:tiny_entries", "--seeds", "3",
          "--workers", "2", "--out", str(out_dir), "--no-progress"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        cwd=out_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def wait_for_lines(path: Path, count: int, proc: subprocess.Popen, timeout: float = 60.0) -> None:
@@ -41,7 +39,7 @@ def wait_for_lines(path: Path, count: int, proc: subprocess.Popen, timeout: floa
 
 def reference_metrics() -> dict:
     """Final metrics of every run of the suite, by key, from runs nobody interrupted."""
-    return {spec.key: runner.execute_run(spec)["metrics"] for spec in runner.plan_runs(benchtiny.tiny_entries(),
+    return {spec.key: execute.execute_run(spec)["metrics"] for spec in plan.plan_runs(benchtiny.tiny_entries(),
                                                                                        "quick", 3)}
 
 
@@ -59,7 +57,7 @@ def test_killed_suite_resumes_with_nothing_lost_or_doubled(tmp_path, how):
         except ProcessLookupError:
             pass
     output = proc.stdout.read().decode()
-    planned = runner.plan_runs(benchtiny.tiny_entries(), "quick", 3)
+    planned = plan.plan_runs(benchtiny.tiny_entries(), "quick", 3)
     if how == "SIGINT":
         assert code == 130, output  # Ctrl-C: the runner stops its workers and says how to resume
         assert "interrupted" in output and "resumes" in output

@@ -1,10 +1,10 @@
 """The Ray backend gives the same results as the local pool on the tiny suite (CI runs this on a local Ray)."""
 
+import benchtiny
 import pytest
 
-import benchtiny
-from benchmarks import run as runner
-from benchmarks.summarize import read_results
+from rldojo.bench import runner
+from rldojo.bench.store import read_results
 
 ray = pytest.importorskip("ray")
 
@@ -17,7 +17,9 @@ def test_ray_backend_matches_the_local_one(tmp_path):
     entries = benchtiny.tiny_entries(failing=True, budget=400)
     local = runner.run_suite(entries, "quick", 1, tmp_path / "local", workers=0, progress=False, summarize=False,
                              log=lambda s: None)
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    # Ray's workers import rldojo as installed, and benchtiny by name from its folder
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+             runtime_env={"env_vars": {"PYTHONPATH": str(benchtiny.HERE)}})
     try:
         remote = runner.run_suite(entries, "quick", 1, tmp_path / "ray", workers=2, ray_address="local",
                                   progress=False, summarize=False, log=lambda s: None)

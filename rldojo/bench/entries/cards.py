@@ -16,7 +16,7 @@ learners and the full budgets are in the full suite.
 
 from __future__ import annotations
 
-from benchmarks.suite import AgentSpec, Entry
+from rldojo.bench.suites import AgentSpec, Entry
 
 CFR_METRIC = "rldojo.envs.cards.evaluation:cfr_exploitability"
 VALUE_METRIC = "rldojo.envs.cards.evaluation:fraction_of_best_response"

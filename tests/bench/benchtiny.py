@@ -1,20 +1,24 @@
 """Tiny, deterministic, torch-free agents and metrics for the benchmark runner's tests.
 
-Imported by module name ("benchtiny:...") from the runner's workers: the pool's spawned
-processes and Ray's workers get this folder on their path from the test process.
+Imported by module name ("benchtiny:...") from the runner's workers, which import rldojo as
+installed and find this module the way the test process does: the pool's spawned processes
+inherit the test process's ``sys.path`` (where pytest put this folder), and the tests give
+this folder to Ray's workers and to a suite run as a command in ``PYTHONPATH``.
 """
 
 from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import gymnasium as gym
 import numpy as np
 
-from benchmarks.suite import AgentSpec, Entry
+from rldojo.bench.suites import AgentSpec, Entry
 
 LAKE = {"map_name": "4x4", "is_slippery": False}
+HERE = Path(__file__).resolve().parent  # this folder, for the workers' PYTHONPATH
 
 
 class TinyQ:

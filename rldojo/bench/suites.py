@@ -1,8 +1,9 @@
-"""What a benchmark suite is made of: entries (an env and its agents) gathered from ``benchmarks/entries/``.
+"""What a benchmark suite is made of: entries (an env and its agents) gathered from ``rldojo.bench.entries``.
 
-Each module in ``benchmarks/entries/`` defines ``ENTRIES: list[Entry]`` for one family
+Each module in :mod:`rldojo.bench.entries` defines ``ENTRIES: list[Entry]`` for one family
 of environments. A run is one (entry, agent, seed, suite), and its hyperparameters
 are ``rldojo.baselines.hyperparams.defaults(env_id, agent)`` updated by ``agent_kwargs``.
+Agents, metrics and entry lists outside the package are named by ``"module:name"``.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ class Entry:
 
 
 def all_entries() -> list[Entry]:
-    """Every entry of every module in benchmarks/entries, sorted by label."""
-    from benchmarks import entries as package
+    """Every entry of every module in rldojo.bench.entries, sorted by label."""
+    from rldojo.bench import entries as package
 
     found: dict[str, Entry] = {}
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
@@ -50,3 +51,17 @@ def all_entries() -> list[Entry]:
                 raise ValueError(f"benchmark entry {entry.label!r} is defined twice")
             found[entry.label] = entry
     return [found[k] for k in sorted(found)]
+
+
+def import_path(path: str):
+    """The object named by ``"module:name"``."""
+    module_name, sep, attribute = path.partition(":")
+    if not sep or not attribute:
+        raise ValueError(f"expected 'module:name', got {path!r}")
+    return getattr(importlib.import_module(module_name), attribute)
+
+
+def load_entries(path: str) -> list:
+    """Entries named by "module:name": a list of Entry, or a function that returns one."""
+    found = import_path(path)
+    return list(found() if callable(found) else found)

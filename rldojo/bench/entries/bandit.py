@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from benchmarks.suite import AgentSpec, Entry
+from rldojo.bench.suites import AgentSpec, Entry
 
 LAST_PART = 0.2  # "the last part": this fraction of the training pulls made so far
 EVAL_SEED_OFFSET = 10_000  # the greedy evaluation episode uses seeds apart from the training seeds
@@ -79,7 +79,7 @@ ENTRIES = [
         env_kwargs={"k": 10, "arms": "gaussian", "horizon": 200, "problem_seed": 6},
         agents=[_spec(name) for name in ("bandit-epsilon-greedy", "bandit-ucb", "bandit-thompson",
                                          "bandit-gradient", "sb3-ppo", "sb3-dqn")],
-        metric="benchmarks.entries.bandit:bandit_metrics",
+        metric="rldojo.bench.entries.bandit:bandit_metrics",
         headline="regret_per_step",
         higher_is_better=False,
         eval_points=10,

@@ -13,7 +13,7 @@ quick run takes seconds.
 
 from __future__ import annotations
 
-from benchmarks.suite import AgentSpec, Entry
+from rldojo.bench.suites import AgentSpec, Entry
 
 _ENV = {"board_size": 5, "komi": 7.5, "opponent": "greedy"}
 _AGENTS = [
@@ -22,28 +22,15 @@ _AGENTS = [
     AgentSpec(agent="sb3-dqn", env_kwargs={"illegal_action": "lose"}, timesteps={"quick": 2_000, "full": 100_000}),
 ]
 
+
+def _entry(label: str, metric: str, suite: str, **fields) -> Entry:
+    """The 5x5 entry of one suite, measured by ``rldojo.envs.go.evaluation:<metric>``."""
+    return Entry(label=label, env_id="Go-v0", env_kwargs=dict(_ENV), agents=list(_AGENTS),
+                 metric=f"rldojo.envs.go.evaluation:{metric}", curve_metric="rldojo.envs.go.evaluation:curve_metric",
+                 headline="win_rate_vs_greedy", solved_at=0.8, suites=(suite,), **fields)
+
+
 ENTRIES = [
-    Entry(
-        label="Go-v0/5x5",
-        env_id="Go-v0",
-        env_kwargs=dict(_ENV),
-        agents=list(_AGENTS),
-        metric="rldojo.envs.go.evaluation:benchmark_metric",
-        curve_metric="rldojo.envs.go.evaluation:curve_metric",
-        headline="win_rate_vs_greedy",
-        solved_at=0.8,
-        suites=("full",),
-    ),
-    Entry(
-        label="Go-v0/5x5-quick",
-        env_id="Go-v0",
-        env_kwargs=dict(_ENV),
-        agents=list(_AGENTS),
-        metric="rldojo.envs.go.evaluation:quick_metric",
-        curve_metric="rldojo.envs.go.evaluation:curve_metric",
-        headline="win_rate_vs_greedy",
-        solved_at=0.8,
-        eval_points=2,
-        suites=("quick",),
-    ),
+    _entry("Go-v0/5x5", "benchmark_metric", "full"),
+    _entry("Go-v0/5x5-quick", "quick_metric", "quick", eval_points=2),
 ]
