@@ -31,8 +31,10 @@ STATIONARY = {
     "greedy (epsilon 0)": ("bandit-epsilon-greedy", {"epsilon": 0.0}),
     "epsilon-greedy 0.01": ("bandit-epsilon-greedy", {"epsilon": 0.01}),
     "epsilon-greedy 0.1": ("bandit-epsilon-greedy", {"epsilon": 0.1}),
-    "optimistic Q0=5, alpha 0.1, greedy": ("bandit-epsilon-greedy",
-                                           {"epsilon": 0.0, "alpha": 0.1, "initial_value": 5.0}),
+    "optimistic Q0=5, alpha 0.1, greedy": (
+        "bandit-epsilon-greedy",
+        {"epsilon": 0.0, "alpha": 0.1, "initial_value": 5.0},
+    ),
     "UCB c=2": ("bandit-ucb", {"c": 2.0}),
     "Thompson (gaussian)": ("bandit-thompson", {"prior": "gaussian"}),
     "gradient alpha 0.1": ("bandit-gradient", {"alpha": 0.1}),
@@ -111,8 +113,9 @@ def _summary(result: bandits.TestbedResult, window: tuple[int, int]) -> dict:
     }
 
 
-def make_plots(out_dir, n_problems: int = 2000, n_steps: int = 1000, nonstationary_steps: int | None = None,
-               seed: int = 0) -> dict:
+def make_plots(
+    out_dir, n_problems: int = 2000, n_steps: int = 1000, nonstationary_steps: int | None = None, seed: int = 0
+) -> dict:
     """Run the testbed (stationary, non-stationary, Bernoulli) and save its plots in ``out_dir``.
 
     :param n_problems: independent problems each curve averages over
@@ -128,14 +131,16 @@ def make_plots(out_dir, n_problems: int = 2000, n_steps: int = 1000, nonstationa
     nonstationary_steps = 10 * n_steps if nonstationary_steps is None else int(nonstationary_steps)
     started = time.perf_counter()
     stationary = bandits.testbed(STATIONARY, n_problems=n_problems, n_steps=n_steps, seed=seed)
-    drifting = bandits.testbed(NONSTATIONARY, n_problems=n_problems, n_steps=nonstationary_steps,
-                               nonstationary=True, seed=seed)
+    drifting = bandits.testbed(
+        NONSTATIONARY, n_problems=n_problems, n_steps=nonstationary_steps, nonstationary=True, seed=seed
+    )
     bernoulli = bandits.testbed(BERNOULLI, n_problems=n_problems, n_steps=n_steps, arms="bernoulli", seed=seed)
     seconds = time.perf_counter() - started
     plots = [
         _plot_curves(stationary, out / "testbed_stationary.png", "Stationary 10-armed testbed"),
-        _plot_curves(drifting, out / "testbed_nonstationary.png",
-                     "Non-stationary testbed: q* drifts by N(0, 0.01^2) per step"),
+        _plot_curves(
+            drifting, out / "testbed_nonstationary.png", "Non-stationary testbed: q* drifts by N(0, 0.01^2) per step"
+        ),
         _plot_regret(bernoulli, out / "testbed_bernoulli_regret.png", "Bernoulli arms: cumulative regret"),
     ]
     windows = {
@@ -145,8 +150,12 @@ def make_plots(out_dir, n_problems: int = 2000, n_steps: int = 1000, nonstationa
     }
     summary = {}
     for case, result in (("stationary", stationary), ("nonstationary", drifting), ("bernoulli", bernoulli)):
-        summary[case] = {"window": list(windows[case]), "n_problems": n_problems, "n_steps": result.n_steps,
-                         "strategies": _summary(result, windows[case])}
+        summary[case] = {
+            "window": list(windows[case]),
+            "n_problems": n_problems,
+            "n_steps": result.n_steps,
+            "strategies": _summary(result, windows[case]),
+        }
     report = {"plots": [str(p) for p in plots], "summary": summary, "seconds": round(seconds, 2), "seed": seed}
     (out / "testbed_summary.json").write_text(json.dumps(report, indent=2) + "\n")
     return report
@@ -156,12 +165,15 @@ def format_table(report: dict) -> str:
     lines = []
     for case, block in report["summary"].items():
         start, stop = block["window"]
-        lines.append(f"\n{case}: {block['n_problems']} problems x {block['n_steps']} steps, means over steps "
-                     f"{start}-{stop}")
+        lines.append(
+            f"\n{case}: {block['n_problems']} problems x {block['n_steps']} steps, means over steps {start}-{stop}"
+        )
         lines.append(f"  {'strategy':44s} {'avg reward':>10s} {'% optimal':>10s} {'cum. regret':>12s}")
         for label, row in block["strategies"].items():
-            lines.append(f"  {label:44s} {row['average_reward']:10.3f} {row['percent_optimal']:10.1f} "
-                         f"{row['cumulative_regret']:12.1f}")
+            lines.append(
+                f"  {label:44s} {row['average_reward']:10.3f} {row['percent_optimal']:10.1f} "
+                f"{row['cumulative_regret']:12.1f}"
+            )
     lines.append(f"\ntestbed time: {report['seconds']:.1f} s; plots: {', '.join(report['plots'])}")
     return "\n".join(lines)
 

@@ -14,15 +14,16 @@ import torch
 
 from rldojo.baselines import defaults, make_agent
 from rldojo.baselines.hyperparams.chatbot import text_defaults
-from rldojo.envs.chatbot.evaluation import sampled_best_rate, true_score_report
 from rldojo.cli import parse_key_values
+from rldojo.envs.chatbot.evaluation import sampled_best_rate, true_score_report
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Train an agent on ChatbotFeedback-v0 for a few seeds and print its true score (the numbers in the README's ChatbotFeedback-v0 section).
+    """Train an agent on ChatbotFeedback-v0 for a few seeds and print its true score
+    (the numbers in the README's ChatbotFeedback-v0 section).
 
-        python -m benchmarks.chatbot_seeds --agent reinforce --timesteps 1000 --seeds 5
-        python -m benchmarks.chatbot_seeds --queries text --agent ppo --timesteps 6144 --seeds 3
+    python -m benchmarks.chatbot_seeds --agent reinforce --timesteps 1000 --seeds 5
+    python -m benchmarks.chatbot_seeds --queries text --agent ppo --timesteps 6144 --seeds 3
     """
     parser = argparse.ArgumentParser(prog="python -m benchmarks.chatbot_seeds", description=main.__doc__)
     parser.add_argument("--queries", choices=("course", "text"), default="course")
@@ -30,8 +31,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agent", default="reinforce", help="a make_agent name")
     parser.add_argument("--timesteps", type=int, default=1000)
     parser.add_argument("--seeds", type=int, default=3, help="seeds 0..N-1")
-    parser.add_argument("-k", "--kwarg", action="append", default=[], metavar="KEY=VALUE",
-                        help="a hyperparameter over the defaults (value parsed as JSON), repeatable")
+    parser.add_argument(
+        "-k",
+        "--kwarg",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a hyperparameter over the defaults (value parsed as JSON), repeatable",
+    )
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     env_id = "ChatbotFeedback-v0"
@@ -51,10 +58,12 @@ def main(argv: list[str] | None = None) -> int:
         report = true_score_report(agent, env, seed=1000 + seed)
         sampled = sampled_best_rate(agent, env, seed=1000 + seed)
         fractions.append(report["score_fraction"])
-        print(f"seed {seed}: true score {report['mean_true_score']:.2f} / {report['oracle_score']:.2f} "
-              f"({report['score_fraction']:.1%} of the oracle), regret {report['regret']:.2f}, "
-              f"greedy best {report['best_response_rate']:.1%}, sampled best {sampled:.1%}, "
-              f"query-blind ceiling {report['query_blind_score']:.2f}, {cpu:.1f} s CPU")
+        print(
+            f"seed {seed}: true score {report['mean_true_score']:.2f} / {report['oracle_score']:.2f} "
+            f"({report['score_fraction']:.1%} of the oracle), regret {report['regret']:.2f}, "
+            f"greedy best {report['best_response_rate']:.1%}, sampled best {sampled:.1%}, "
+            f"query-blind ceiling {report['query_blind_score']:.2f}, {cpu:.1f} s CPU"
+        )
     print(f"mean over {args.seeds} seeds: {np.mean(fractions):.1%} of the oracle (min {np.min(fractions):.1%})")
     return 0
 

@@ -22,7 +22,7 @@ from rldojo.envs.go.gtp import gnugo_available
 def main(argv=None) -> None:
     """Train SARSA self-play on 5x5, checkpoint it, and report win rates and an Elo table.
 
-        python -m benchmarks.go_selfplay --steps 200000 --checkpoints 20000,50000,100000 --games 200 --gnugo-games 50
+    python -m benchmarks.go_selfplay --steps 200000 --checkpoints 20000,50000,100000 --games 200 --gnugo-games 50
     """
     parser = argparse.ArgumentParser(description="SARSA self-play on Go: win rates and Elo between checkpoints")
     parser.add_argument("--size", type=int, default=5)
@@ -54,11 +54,14 @@ def main(argv=None) -> None:
     print(f"trained {args.steps} moves in {time.perf_counter() - started:.0f} s; checkpoints in {out}")
     for name in ("random", "greedy") + (("gnugo",) if gnugo_available() else ()):
         n = args.gnugo_games if name == "gnugo" else args.games
-        r = win_rate(agent, name, n, args.size, args.komi, args.seed,
-                     opponent_kwargs={"level": 1} if name == "gnugo" else None)
-        print(f"win_rate_vs_{name}: {r.win_rate:.3f} = {r.wins}/{r.games} (as black {r.wins_as_black}/"
-              f"{r.games // 2 + r.games % 2}, as white {r.wins_as_white}/{r.games // 2}), "
-              f"draws {r.draws}, mean score {r.mean_score:+.1f}")
+        r = win_rate(
+            agent, name, n, args.size, args.komi, args.seed, opponent_kwargs={"level": 1} if name == "gnugo" else None
+        )
+        print(
+            f"win_rate_vs_{name}: {r.win_rate:.3f} = {r.wins}/{r.games} (as black {r.wins_as_black}/"
+            f"{r.games // 2 + r.games % 2}, as white {r.wins_as_white}/{r.games // 2}), "
+            f"draws {r.draws}, mean score {r.mean_score:+.1f}"
+        )
     players = {name: load_agent(path, env=env) for name, path in paths.items()}
     players.update({"greedy": "greedy", "random": "random"})
     table = round_robin(players, args.size, args.komi, games_per_pair=args.elo_games, seed=args.seed)

@@ -27,9 +27,19 @@ ENV_KWARGS = {"layout": "classic", "obs_mode": "onehot"}
 CHECK_EVERY = 5  # episodes between convergence checks, as in the course's training loop
 MAX_STEPS = 60_000  # give up after this many env steps
 GOAL = 0.5
-MATCHED = dict(learning_rate=3e-3, gamma=0.95, batch_size=32, buffer_size=50_000, learning_starts=200,
-               target_update_interval=200, train_freq=1, gradient_steps=1, exploration_fraction=0.05,
-               epsilon_end=0.05, max_grad_norm=10.0)
+MATCHED = dict(
+    learning_rate=3e-3,
+    gamma=0.95,
+    batch_size=32,
+    buffer_size=50_000,
+    learning_starts=200,
+    target_update_interval=200,
+    train_freq=1,
+    gradient_steps=1,
+    exploration_fraction=0.05,
+    epsilon_end=0.05,
+    max_grad_norm=10.0,
+)
 
 
 class _Clock:
@@ -88,12 +98,24 @@ def run_sb3(seed: int) -> dict:
     env = gym.make("Maze-v0", start="random", **ENV_KWARGS)
     eval_env = gym.make("Maze-v0", **ENV_KWARGS)
     m = MATCHED
-    model = SB3DQN("MlpPolicy", env, seed=seed, device="cpu", learning_rate=m["learning_rate"], gamma=m["gamma"],
-                   batch_size=m["batch_size"], buffer_size=m["buffer_size"], learning_starts=m["learning_starts"],
-                   target_update_interval=m["target_update_interval"], train_freq=m["train_freq"],
-                   gradient_steps=m["gradient_steps"], exploration_fraction=m["exploration_fraction"],
-                   exploration_final_eps=m["epsilon_end"], max_grad_norm=m["max_grad_norm"],
-                   policy_kwargs={"net_arch": [64, 64]})
+    model = SB3DQN(
+        "MlpPolicy",
+        env,
+        seed=seed,
+        device="cpu",
+        learning_rate=m["learning_rate"],
+        gamma=m["gamma"],
+        batch_size=m["batch_size"],
+        buffer_size=m["buffer_size"],
+        learning_starts=m["learning_starts"],
+        target_update_interval=m["target_update_interval"],
+        train_freq=m["train_freq"],
+        gradient_steps=m["gradient_steps"],
+        exploration_fraction=m["exploration_fraction"],
+        exploration_final_eps=m["epsilon_end"],
+        max_grad_norm=m["max_grad_norm"],
+        policy_kwargs={"net_arch": [64, 64]},
+    )
 
     class Check(BaseCallback):
         def _on_step(self) -> bool:
@@ -121,8 +143,11 @@ def rows(seeds: int = 5) -> list[dict]:
         for name, run in pair:
             result = run(seed)
             (ours if name == "ours" else theirs).append(result)
-            print(f"seed {seed} {name:>4}: won={result['won']} cpu={result['cpu']:.1f}s wall={result['wall']:.1f}s "
-                  f"steps={result['steps']} episodes={result['episodes']}", flush=True)
+            print(
+                f"seed {seed} {name:>4}: won={result['won']} cpu={result['cpu']:.1f}s wall={result['wall']:.1f}s "
+                f"steps={result['steps']} episodes={result['episodes']}",
+                flush=True,
+            )
 
     def median(results, key):
         # an unsolved run counts as the longest possible time
@@ -131,16 +156,21 @@ def rows(seeds: int = 5) -> list[dict]:
     out = []
     for key in ("cpu", "wall"):
         o, s = median(ours, key), median(theirs, key)
-        out.append({
-            "env": "Maze-v0 classic",
-            "what": f"{key} seconds to win from every cell, median of {seeds} seeds",
-            "ours": o, "peer": "stable-baselines3 DQN", "peer_value": s,
-            "ratio": o / s if s not in (0.0, float("inf")) else None,  # lower is better here: goal is a maximum
-            "goal": GOAL if key == "cpu" else None,
-            "ours_won": sum(r["won"] for r in ours), "sb3_won": sum(r["won"] for r in theirs),
-            "ours_steps": statistics.median(r["steps"] for r in ours),
-            "sb3_steps": statistics.median(r["steps"] for r in theirs),
-        })
+        out.append(
+            {
+                "env": "Maze-v0 classic",
+                "what": f"{key} seconds to win from every cell, median of {seeds} seeds",
+                "ours": o,
+                "peer": "stable-baselines3 DQN",
+                "peer_value": s,
+                "ratio": o / s if s not in (0.0, float("inf")) else None,  # lower is better here: goal is a maximum
+                "goal": GOAL if key == "cpu" else None,
+                "ours_won": sum(r["won"] for r in ours),
+                "sb3_won": sum(r["won"] for r in theirs),
+                "ours_steps": statistics.median(r["steps"] for r in ours),
+                "sb3_steps": statistics.median(r["steps"] for r in theirs),
+            }
+        )
     return out
 
 
@@ -153,8 +183,10 @@ def main() -> None:
     for r in table:
         ratio = "n/a" if r["ratio"] is None else f"{r['ratio']:.2f}"
         goal = "" if r["goal"] is None else f"<={r['goal']}"
-        print(f"{r['what']:<55} {r['ours']:>8.1f} {r['peer_value']:>8.1f} {ratio:>8} {goal:>6} "
-              f"{r['ours_won']}/{r['sb3_won']:<7} {r['ours_steps']:>6.0f}/{r['sb3_steps']:<6.0f}")
+        print(
+            f"{r['what']:<55} {r['ours']:>8.1f} {r['peer_value']:>8.1f} {ratio:>8} {goal:>6} "
+            f"{r['ours_won']}/{r['sb3_won']:<7} {r['ours_steps']:>6.0f}/{r['sb3_steps']:<6.0f}"
+        )
 
 
 if __name__ == "__main__":

@@ -48,13 +48,22 @@ def discover(directory: str | os.PathLike | None = None) -> dict[str, str]:
     found = {}
     for info in sorted(pkgutil.iter_modules(paths), key=lambda m: m.name):
         if info.name.startswith(PREFIX) and len(info.name) > len(PREFIX):
-            found[info.name[len(PREFIX):]] = package + info.name
+            found[info.name[len(PREFIX) :]] = package + info.name
     return found
 
 
 def _failure_row(area: str, module: str, what: str, error: str) -> dict:
-    return {"module": module, "env": area, "what": what, "ours": None, "peer": None, "peer_value": None,
-            "ratio": None, "goal": None, "error": error}
+    return {
+        "module": module,
+        "env": area,
+        "what": what,
+        "ours": None,
+        "peer": None,
+        "peer_value": None,
+        "ratio": None,
+        "goal": None,
+        "error": error,
+    }
 
 
 def _number(value):
@@ -83,8 +92,9 @@ def measure(module_name: str, area: str, seconds: float) -> list[dict]:
             clean.append(item)
         return clean
     except Exception as error:
-        return [_failure_row(area, module_name, f"module failed: {type(error).__name__}: {error}",
-                             traceback.format_exc())]
+        return [
+            _failure_row(area, module_name, f"module failed: {type(error).__name__}: {error}", traceback.format_exc())
+        ]
 
 
 def met(row: dict) -> str:
@@ -110,9 +120,16 @@ def cells(row: dict) -> list[str]:
     peer = row.get("peer") or "—"
     note = row.get("note")
     what = str(row.get("what", ""))
-    return [str(row.get("env", "")), what + (f" ({note})" if note else ""), _fmt(row.get("ours")), str(peer),
-            _fmt(row.get("peer_value")), _fmt(row.get("ratio"), ratio=True), _fmt(row.get("goal"), ratio=True),
-            met(row)]
+    return [
+        str(row.get("env", "")),
+        what + (f" ({note})" if note else ""),
+        _fmt(row.get("ours")),
+        str(peer),
+        _fmt(row.get("peer_value")),
+        _fmt(row.get("ratio"), ratio=True),
+        _fmt(row.get("goal"), ratio=True),
+        met(row),
+    ]
 
 
 def markdown_table(rows: list[dict]) -> str:
@@ -129,21 +146,32 @@ def text_table(rows: list[dict]) -> str:
     right = {2, 4, 5, 6}
     out = []
     for number, line in enumerate(table):
-        out.append("  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(line, widths))))
+        out.append(
+            "  ".join(
+                c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(line, widths, strict=True))
+            )
+        )
         if number == 0:
             out.append("  ".join("-" * w for w in widths))
     return "\n".join(line.rstrip() for line in out)
 
 
-def run_throughput(seconds: float = 2.0, only: list[str] | None = None, out: str | os.PathLike | None = None,
-                   directory: str | os.PathLike | None = None, echo=print) -> list[dict]:
+def run_throughput(
+    seconds: float = 2.0,
+    only: list[str] | None = None,
+    out: str | os.PathLike | None = None,
+    directory: str | os.PathLike | None = None,
+    echo=print,
+) -> list[dict]:
     """Measure every (or every ``only``) module; write throughput.json and throughput.md to ``out``."""
     modules = discover(directory)
     if only is not None:
         unknown = sorted(set(only) - set(modules))
         if unknown:
-            raise ValueError(f"--only: no throughput module for {', '.join(map(repr, unknown))}; "
-                             f"available: {', '.join(modules) or '(none)'}")
+            raise ValueError(
+                f"--only: no throughput module for {', '.join(map(repr, unknown))}; "
+                f"available: {', '.join(modules) or '(none)'}"
+            )
         modules = {area: name for area, name in modules.items() if area in only}
     rows: list[dict] = []
     for area, name in modules.items():
@@ -153,15 +181,22 @@ def run_throughput(seconds: float = 2.0, only: list[str] | None = None, out: str
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        payload = {"date": stamp, "machine": machine_info(), "seconds": seconds, "modules": list(modules.values()),
-                   "rows": rows}
+        payload = {
+            "date": stamp,
+            "machine": machine_info(),
+            "seconds": seconds,
+            "modules": list(modules.values()),
+            "rows": rows,
+        }
         (out / "throughput.json").write_text(json.dumps(payload, indent=1, allow_nan=False) + "\n")
         machine = payload["machine"]
         (out / "throughput.md").write_text(
             f"# Throughput\n\nMeasured {stamp} on {machine['host']} ({machine['cpu']}, {machine['cpus']} CPUs) by "
             f"`python -m benchmarks.throughput --seconds {seconds:g}`. Ours and the peer are measured side by side "
             "in one process, interleaved; ratio = ours / peer (higher is better), met? = ratio ≥ goal.\n\n"
-            + markdown_table(rows) + "\n")
+            + markdown_table(rows)
+            + "\n"
+        )
     return rows
 
 

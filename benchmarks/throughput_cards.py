@@ -108,9 +108,11 @@ def _openspiel_stepper(game_name: str):
 
 def _calls(fn):
     """A ``burst()`` that calls ``fn`` once: the timer counts calls."""
+
     def burst() -> int:
         fn()
         return 1
+
     return burst
 
 
@@ -126,8 +128,15 @@ def random_leduc_policy(seed: int = 0) -> dict[str, list[float]]:
 
 
 def _row(env, what, ours, peer, peer_value, goal, note=None, ratio=None):
-    row = {"env": env, "what": what, "ours": ours, "peer": peer, "peer_value": peer_value,
-           "ratio": ratio if ratio is not None else (ours / peer_value if peer_value else None), "goal": goal}
+    row = {
+        "env": env,
+        "what": what,
+        "ours": ours,
+        "peer": peer,
+        "peer_value": peer_value,
+        "ratio": ratio if ratio is not None else (ours / peer_value if peer_value else None),
+        "goal": goal,
+    }
     if note:
         row["note"] = note
     return row
@@ -143,22 +152,58 @@ def rows(seconds: float = 2.0) -> list[dict]:
 
     try:
         ours, theirs = _interleave(ours_leduc, _rlcard_stepper(), seconds)
-        out.append(_row("LeducHoldem-v0", "env steps/s, random legal actions from the mask", ours,
-                        "RLCard leduc-holdem env.step", theirs, 3.0))
+        out.append(
+            _row(
+                "LeducHoldem-v0",
+                "env steps/s, random legal actions from the mask",
+                ours,
+                "RLCard leduc-holdem env.step",
+                theirs,
+                3.0,
+            )
+        )
     except ImportError:
         ours, _ = _interleave(ours_leduc, None, seconds)
-        out.append(_row("LeducHoldem-v0", "env steps/s, random legal actions from the mask", ours,
-                        "RLCard leduc-holdem env.step", None, 3.0, note="rlcard is not installed"))
+        out.append(
+            _row(
+                "LeducHoldem-v0",
+                "env steps/s, random legal actions from the mask",
+                ours,
+                "RLCard leduc-holdem env.step",
+                None,
+                3.0,
+                note="rlcard is not installed",
+            )
+        )
 
-    for env_id, game_name, stepper in (("KuhnPoker-v0", "kuhn_poker", ours_kuhn),
-                                       ("LeducHoldem-v0", "leduc_poker", ours_leduc)):
+    for env_id, game_name, stepper in (
+        ("KuhnPoker-v0", "kuhn_poker", ours_kuhn),
+        ("LeducHoldem-v0", "leduc_poker", ours_leduc),
+    ):
         try:
             ours, theirs = _interleave(stepper, _openspiel_stepper(game_name), seconds)
-            out.append(_row(env_id, "env steps/s, random legal actions", ours,
-                            f"OpenSpiel rl_environment {game_name}", theirs, None))
+            out.append(
+                _row(
+                    env_id,
+                    "env steps/s, random legal actions",
+                    ours,
+                    f"OpenSpiel rl_environment {game_name}",
+                    theirs,
+                    None,
+                )
+            )
         except ImportError:
-            out.append(_row(env_id, "env steps/s, random legal actions", None,
-                            f"OpenSpiel rl_environment {game_name}", None, None, note="open_spiel is not installed"))
+            out.append(
+                _row(
+                    env_id,
+                    "env steps/s, random legal actions",
+                    None,
+                    f"OpenSpiel rl_environment {game_name}",
+                    None,
+                    None,
+                    note="open_spiel is not installed",
+                )
+            )
 
     from rldojo.baselines.cfr import CFRPlus
     from rldojo.envs.cards import analysis
@@ -169,28 +214,58 @@ def rows(seconds: float = 2.0) -> list[dict]:
         import pyspiel
 
         game = pyspiel.load_game("leduc_poker")
-        cpp_policy = pyspiel.TabularPolicy({key: [(a, p) for a, p in enumerate(probs) if p > 0]
-                                            for key, probs in policy.items()})
-        ours_rate, theirs_rate = _interleave(_calls(lambda: analysis.exploitability("leduc", policy)),
-                                             _calls(lambda: pyspiel.exploitability(game, cpp_policy)), seconds)
-        out.append(_row("LeducHoldem-v0", "exploitability of a tabular policy, ms per call", 1000 / ours_rate,
-                        "OpenSpiel C++ pyspiel.exploitability", 1000 / theirs_rate, 1.0,
-                        ratio=ours_rate / theirs_rate))
+        cpp_policy = pyspiel.TabularPolicy(
+            {key: [(a, p) for a, p in enumerate(probs) if p > 0] for key, probs in policy.items()}
+        )
+        ours_rate, theirs_rate = _interleave(
+            _calls(lambda: analysis.exploitability("leduc", policy)),
+            _calls(lambda: pyspiel.exploitability(game, cpp_policy)),
+            seconds,
+        )
+        out.append(
+            _row(
+                "LeducHoldem-v0",
+                "exploitability of a tabular policy, ms per call",
+                1000 / ours_rate,
+                "OpenSpiel C++ pyspiel.exploitability",
+                1000 / theirs_rate,
+                1.0,
+                ratio=ours_rate / theirs_rate,
+            )
+        )
         import gymnasium as gym
 
         import rldojo  # noqa: F401
 
         ours_solver = CFRPlus(gym.make("LeducHoldem-v0"), seed=0)
         their_solver = pyspiel.CFRPlusSolver(game)
-        ours_rate, theirs_rate = _interleave(_calls(ours_solver.iteration),
-                                             _calls(their_solver.evaluate_and_update_policy), seconds)
-        out.append(_row("LeducHoldem-v0", "CFR+ iteration, ms", 1000 / ours_rate,
-                        "OpenSpiel C++ CFRPlusSolver", 1000 / theirs_rate, None, ratio=ours_rate / theirs_rate))
+        ours_rate, theirs_rate = _interleave(
+            _calls(ours_solver.iteration), _calls(their_solver.evaluate_and_update_policy), seconds
+        )
+        out.append(
+            _row(
+                "LeducHoldem-v0",
+                "CFR+ iteration, ms",
+                1000 / ours_rate,
+                "OpenSpiel C++ CFRPlusSolver",
+                1000 / theirs_rate,
+                None,
+                ratio=ours_rate / theirs_rate,
+            )
+        )
     except ImportError:
         once = interleave({"ours": _calls(lambda: analysis.exploitability("leduc", policy))}, 0, slice_seconds=0)
-        out.append(_row("LeducHoldem-v0", "exploitability of a tabular policy, ms per call",
-                        1000 / once["ours"].rate, "OpenSpiel C++ pyspiel.exploitability", None, 1.0,
-                        note="open_spiel is not installed"))
+        out.append(
+            _row(
+                "LeducHoldem-v0",
+                "exploitability of a tabular policy, ms per call",
+                1000 / once["ours"].rate,
+                "OpenSpiel C++ pyspiel.exploitability",
+                None,
+                1.0,
+                note="open_spiel is not installed",
+            )
+        )
     return out
 
 
@@ -207,8 +282,14 @@ def cfr_comparison(iterations: int = 300, game_name: str = "leduc") -> list[dict
     ours = CFRPlus(gym.make(env_id), seed=0)
     started = time.perf_counter()
     ours.learn(iterations)
-    results.append({"solver": "rldojo CFRPlus", "iterations": iterations, "seconds": time.perf_counter() - started,
-                    "nash_conv": ours.nash_conv()})
+    results.append(
+        {
+            "solver": "rldojo CFRPlus",
+            "iterations": iterations,
+            "seconds": time.perf_counter() - started,
+            "nash_conv": ours.nash_conv(),
+        }
+    )
     try:
         import pyspiel
     except ImportError:
@@ -219,8 +300,14 @@ def cfr_comparison(iterations: int = 300, game_name: str = "leduc") -> list[dict
     for _ in range(iterations):
         solver.evaluate_and_update_policy()
     seconds = time.perf_counter() - started
-    results.append({"solver": "OpenSpiel C++ CFRPlusSolver", "iterations": iterations, "seconds": seconds,
-                    "nash_conv": pyspiel.nash_conv(game, solver.average_policy())})
+    results.append(
+        {
+            "solver": "OpenSpiel C++ CFRPlusSolver",
+            "iterations": iterations,
+            "seconds": seconds,
+            "nash_conv": pyspiel.nash_conv(game, solver.average_policy()),
+        }
+    )
     return results
 
 
@@ -232,8 +319,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.cfr:
         for r in cfr_comparison(args.cfr, args.game):
-            print(f"{r['solver']:<30} {r['iterations']:>6} iterations {r['seconds']:>8.2f} s  "
-                  f"NashConv {r['nash_conv']:.6f}")
+            print(
+                f"{r['solver']:<30} {r['iterations']:>6} iterations {r['seconds']:>8.2f} s  "
+                f"NashConv {r['nash_conv']:.6f}"
+            )
         return
     print(text_table(rows(args.seconds)))
 

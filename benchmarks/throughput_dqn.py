@@ -25,9 +25,19 @@ from benchmarks.timing import interleave
 
 ENV_ID = "CartPole-v1"
 GOAL = 3.0
-MATCHED = dict(batch_size=64, train_freq=1, gradient_steps=1, learning_starts=100, buffer_size=50_000,
-               learning_rate=1e-3, gamma=0.99, target_update_interval=500, exploration_fraction=0.1,
-               epsilon_end=0.05, max_grad_norm=10.0)
+MATCHED = dict(
+    batch_size=64,
+    train_freq=1,
+    gradient_steps=1,
+    learning_starts=100,
+    buffer_size=50_000,
+    learning_rate=1e-3,
+    gamma=0.99,
+    target_update_interval=500,
+    exploration_fraction=0.1,
+    epsilon_end=0.05,
+    max_grad_norm=10.0,
+)
 
 
 def _ours(backend: str = "auto", form: str = "standard"):
@@ -43,12 +53,24 @@ def _sb3():
     from stable_baselines3 import DQN as SB3DQN
 
     m = MATCHED
-    return SB3DQN("MlpPolicy", gym.make(ENV_ID), seed=0, device="cpu", batch_size=m["batch_size"],
-                  train_freq=m["train_freq"], gradient_steps=m["gradient_steps"], learning_starts=m["learning_starts"],
-                  buffer_size=m["buffer_size"], learning_rate=m["learning_rate"], gamma=m["gamma"],
-                  target_update_interval=m["target_update_interval"], exploration_fraction=m["exploration_fraction"],
-                  exploration_final_eps=m["epsilon_end"], max_grad_norm=m["max_grad_norm"],
-                  policy_kwargs={"net_arch": [64, 64]})
+    return SB3DQN(
+        "MlpPolicy",
+        gym.make(ENV_ID),
+        seed=0,
+        device="cpu",
+        batch_size=m["batch_size"],
+        train_freq=m["train_freq"],
+        gradient_steps=m["gradient_steps"],
+        learning_starts=m["learning_starts"],
+        buffer_size=m["buffer_size"],
+        learning_rate=m["learning_rate"],
+        gamma=m["gamma"],
+        target_update_interval=m["target_update_interval"],
+        exploration_fraction=m["exploration_fraction"],
+        exploration_final_eps=m["epsilon_end"],
+        max_grad_norm=m["max_grad_norm"],
+        policy_kwargs={"net_arch": [64, 64]},
+    )
 
 
 def _fresh_learners(make, steps: int, repeats: int):

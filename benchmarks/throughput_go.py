@@ -74,7 +74,7 @@ class _GoV0(_Contestant):
         for _ in range(n):
             legal = info["action_mask"].nonzero()[0]
             before = board.move_number
-            obs, reward, terminated, truncated, info = env.step(int(legal[self.pick(len(legal))]))
+            _obs, _reward, terminated, truncated, info = env.step(int(legal[self.pick(len(legal))]))
             self.moves += board.move_number - before
             self.steps += 1
             if terminated or truncated:
@@ -96,7 +96,7 @@ class _PettingZoo(_Contestant):
     def burst(self, n: int) -> None:
         env = self.env
         for _ in range(n):
-            obs, reward, termination, truncation, info = env.last()
+            obs, _reward, termination, truncation, _info = env.last()
             if termination or truncation:
                 env.reset()
                 continue
@@ -151,20 +151,34 @@ def rows(seconds: float = 2.0) -> list[dict]:
 
     ours_moves = rate(ours)
     result = []
-    for peer, note, label, goal in ((zoo, zoo_note, "PettingZoo go_v5", 10.0),
-                                    (spiel, spiel_note, "OpenSpiel rl_environment go", 1.0)):
+    for peer, note, label, goal in (
+        (zoo, zoo_note, "PettingZoo go_v5", 10.0),
+        (spiel, spiel_note, "OpenSpiel rl_environment go", 1.0),
+    ):
         peer_value = rate(peer)
-        row = {"env": "Go-v0", "what": "moves/s, random legal play on 9x9 with planes and masks",
-               "ours": ours_moves, "peer": label, "peer_value": peer_value,
-               "ratio": None if peer_value is None else ours_moves / peer_value, "goal": goal}
+        row = {
+            "env": "Go-v0",
+            "what": "moves/s, random legal play on 9x9 with planes and masks",
+            "ours": ours_moves,
+            "peer": label,
+            "peer_value": peer_value,
+            "ratio": None if peer_value is None else ours_moves / peer_value,
+            "goal": goal,
+        }
         if note:
             row["note"] = note
         result.append(row)
     spiel_steps = rate(spiel, "steps")
     ours_steps = rate(ours, "steps")
-    row = {"env": "Go-v0", "what": "env steps/s (one agent move + the opponent's reply) vs one-move steps",
-           "ours": ours_steps, "peer": "OpenSpiel rl_environment go", "peer_value": spiel_steps,
-           "ratio": None if spiel_steps is None else ours_steps / spiel_steps, "goal": None}
+    row = {
+        "env": "Go-v0",
+        "what": "env steps/s (one agent move + the opponent's reply) vs one-move steps",
+        "ours": ours_steps,
+        "peer": "OpenSpiel rl_environment go",
+        "peer_value": spiel_steps,
+        "ratio": None if spiel_steps is None else ours_steps / spiel_steps,
+        "goal": None,
+    }
     if spiel_note:
         row["note"] = spiel_note
     result.append(row)

@@ -16,13 +16,13 @@ import os
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
-import gymnasium as gym  # noqa: E402
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
+import gymnasium as gym
+import numpy as np
+import torch
 
-import rldojo  # noqa: E402,F401  (registers Maze-v0)
-from benchmarks.throughput import text_table  # noqa: E402
-from benchmarks.timing import interleave  # noqa: E402
+import rldojo  # noqa: F401  (registers Maze-v0)
+from benchmarks.throughput import text_table
+from benchmarks.timing import interleave
 
 torch.set_num_threads(1)
 
@@ -60,18 +60,34 @@ def rows(seconds: float = 2.0) -> list[dict]:
     result = []
     ours, peer = _Runner("Maze-v0", render=False), _Runner("FrozenLake-v1", render=False, map_name="4x4")
     maze_rate, lake_rate = _side_by_side(ours, peer, seconds)
-    result.append({"env": "Maze-v0", "what": "env steps/s through gym.make (seed layout, coords)",
-                   "ours": maze_rate, "peer": "FrozenLake-v1 4x4", "peer_value": lake_rate,
-                   "ratio": maze_rate / lake_rate, "goal": 1.0})
+    result.append(
+        {
+            "env": "Maze-v0",
+            "what": "env steps/s through gym.make (seed layout, coords)",
+            "ours": maze_rate,
+            "peer": "FrozenLake-v1 4x4",
+            "peer_value": lake_rate,
+            "ratio": maze_rate / lake_rate,
+            "goal": 1.0,
+        }
+    )
 
     ours, peer = _Runner("Maze-v0", render=True), _Runner("FrozenLake-v1", render=True, map_name="4x4")
     shape, peer_shape = ours.env.render().shape, peer.env.render().shape
     if shape != peer_shape:
         raise RuntimeError(f"frame sizes differ: Maze-v0 {shape}, FrozenLake-v1 {peer_shape}")
     maze_rate, lake_rate = _side_by_side(ours, peer, seconds)
-    result.append({"env": "Maze-v0", "what": f"rgb_array frames/s, step + render, {shape[1]}x{shape[0]}",
-                   "ours": maze_rate, "peer": "FrozenLake-v1 4x4", "peer_value": lake_rate,
-                   "ratio": maze_rate / lake_rate, "goal": 3.0})
+    result.append(
+        {
+            "env": "Maze-v0",
+            "what": f"rgb_array frames/s, step + render, {shape[1]}x{shape[0]}",
+            "ours": maze_rate,
+            "peer": "FrozenLake-v1 4x4",
+            "peer_value": lake_rate,
+            "ratio": maze_rate / lake_rate,
+            "goal": 3.0,
+        }
+    )
     for runner in (ours, peer):
         runner.env.close()
     return result

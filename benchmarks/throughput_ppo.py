@@ -30,10 +30,16 @@ def _timed_slices(learners: dict, steps_per_slice: int, seconds: float) -> dict[
         def burst() -> int:
             learn(steps_per_slice)
             return steps_per_slice
+
         return burst
 
     tallies = interleave({name: slice_of(learn) for name, learn in learners.items()}, seconds, slice_seconds=0)
     return {name: tally.rate for name, tally in tallies.items()}
+
+
+def _continuing(agent):
+    """``agent.learn(n)`` that keeps counting timesteps across calls, bound to this agent."""
+    return lambda n: agent.learn(n, reset_num_timesteps=False)
 
 
 def rows(seconds: float = 2.0) -> list[dict]:
@@ -45,25 +51,43 @@ def rows(seconds: float = 2.0) -> list[dict]:
     torch.set_num_threads(1)
     out = []
     for n_envs, n_steps in SETTINGS:
-        what = f"PPO train steps/s, {n_envs} env{'s' if n_envs > 1 else ''}, n_steps={n_steps}, " \
-               f"batch {BATCH_SIZE}, {N_EPOCHS} epochs, 64-64 tanh"
-        ours = PPO(gym.make("CartPole-v1"), seed=0, n_envs=n_envs, n_steps=n_steps, batch_size=BATCH_SIZE,
-                   n_epochs=N_EPOCHS)
+        what = (
+            f"PPO train steps/s, {n_envs} env{'s' if n_envs > 1 else ''}, n_steps={n_steps}, "
+            f"batch {BATCH_SIZE}, {N_EPOCHS} epochs, 64-64 tanh"
+        )
+        ours = PPO(
+            gym.make("CartPole-v1"), seed=0, n_envs=n_envs, n_steps=n_steps, batch_size=BATCH_SIZE, n_epochs=N_EPOCHS
+        )
         rollout = n_envs * n_steps
-        learners = {"ours": lambda n: ours.learn(n, reset_num_timesteps=False)}
+        learners = {"ours": _continuing(ours)}
         try:
             from rldojo.baselines.sb3 import SB3PPO
         except ImportError:
             SB3PPO = None
         if SB3PPO is not None:
-            peer = SB3PPO(gym.make("CartPole-v1"), seed=0, n_envs=n_envs, n_steps=n_steps, batch_size=BATCH_SIZE,
-                          n_epochs=N_EPOCHS, policy_kwargs={"net_arch": [64, 64]}, device="cpu")
-            learners["peer"] = lambda n: peer.learn(n, reset_num_timesteps=False)
+            peer = SB3PPO(
+                gym.make("CartPole-v1"),
+                seed=0,
+                n_envs=n_envs,
+                n_steps=n_steps,
+                batch_size=BATCH_SIZE,
+                n_epochs=N_EPOCHS,
+                policy_kwargs={"net_arch": [64, 64]},
+                device="cpu",
+            )
+            learners["peer"] = _continuing(peer)
         for learn in learners.values():  # warm-up: first-call costs stay out of the timing
             learn(rollout)
         rates = _timed_slices(learners, 2 * rollout, seconds)
-        row = {"env": "CartPole-v1", "what": what, "ours": round(rates["ours"], 1),
-               "peer": "stable-baselines3 PPO", "peer_value": None, "ratio": None, "goal": GOAL}
+        row = {
+            "env": "CartPole-v1",
+            "what": what,
+            "ours": round(rates["ours"], 1),
+            "peer": "stable-baselines3 PPO",
+            "peer_value": None,
+            "ratio": None,
+            "goal": GOAL,
+        }
         if "peer" in rates:
             row["peer_value"] = round(rates["peer"], 1)
             row["ratio"] = round(rates["ours"] / rates["peer"], 2)

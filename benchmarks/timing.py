@@ -36,8 +36,9 @@ class Tally:
         return statistics.median(self.round_rates)
 
 
-def interleave(contestants: dict[str, Callable[[], float]], seconds: float, slice_seconds: float | None = None,
-               rounds: int = 1) -> dict[str, Tally]:
+def interleave(
+    contestants: dict[str, Callable[[], float]], seconds: float, slice_seconds: float | None = None, rounds: int = 1
+) -> dict[str, Tally]:
     """Time ``contestants`` side by side; a :class:`Tally` per name (``.rate`` is work per second).
 
     :param seconds: each contestant's total time; rounds go on until every one has spent it

@@ -1,11 +1,11 @@
 """The ``rldojo`` command: train, evaluate, play, bench and rlhf.
 
-    rldojo train Maze-v0 --agent dqn --timesteps 20000 --seed 0 --out runs/maze
-    rldojo evaluate Maze-v0 --agent runs/maze/model.pt
-    rldojo play Maze-v0                       # a person plays with the arrow keys
-    rldojo play Go-v0 --opponent gnugo        # a person plays Go against GNU Go
-    rldojo bench --suite quick                # the benchmark (rldojo.bench; --help for its options)
-    rldojo rlhf --help                        # the miniature RLHF pipeline
+rldojo train Maze-v0 --agent dqn --timesteps 20000 --seed 0 --out runs/maze
+rldojo evaluate Maze-v0 --agent runs/maze/model.pt
+rldojo play Maze-v0                       # a person plays with the arrow keys
+rldojo play Go-v0 --opponent gnugo        # a person plays Go against GNU Go
+rldojo bench --suite quick                # the benchmark (rldojo.bench; --help for its options)
+rldojo rlhf --help                        # the miniature RLHF pipeline
 """
 
 from __future__ import annotations
@@ -17,7 +17,10 @@ from pathlib import Path
 
 
 def parse_key_values(pairs: list[str] | None, what: str) -> dict:
-    """``["layout=classic", "slip_prob=0.1"]`` -> {"layout": "classic", "slip_prob": 0.1} (values as JSON when they parse)."""
+    """``["layout=classic", "slip_prob=0.1"]`` -> ``{"layout": "classic", "slip_prob": 0.1}``.
+
+    Values are read as JSON when they parse, else kept as strings.
+    """
     result = {}
     for pair in pairs or []:
         key, sep, raw = pair.partition("=")
@@ -109,8 +112,12 @@ def play_maze_by_hand(env) -> None:
     from rldojo.envs.rendering import import_pygame
 
     pygame = import_pygame()
-    keys = {pygame.K_LEFT: MAZE_KEYS["left"], pygame.K_RIGHT: MAZE_KEYS["right"],
-            pygame.K_UP: MAZE_KEYS["up"], pygame.K_DOWN: MAZE_KEYS["down"]}
+    keys = {
+        pygame.K_LEFT: MAZE_KEYS["left"],
+        pygame.K_RIGHT: MAZE_KEYS["right"],
+        pygame.K_UP: MAZE_KEYS["up"],
+        pygame.K_DOWN: MAZE_KEYS["down"],
+    }
     env.reset()
     env.render()
     total = 0.0
@@ -186,13 +193,20 @@ def cmd_rlhf(rest: list[str]) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="rldojo", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="rldojo", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def env_options(p):
         p.add_argument("env_id", help="a registered env id, e.g. Maze-v0")
-        p.add_argument("-e", "--env-kwarg", action="append", metavar="KEY=VALUE",
-                       help="an env option, e.g. -e layout=classic (repeatable; values parse as JSON)")
+        p.add_argument(
+            "-e",
+            "--env-kwarg",
+            action="append",
+            metavar="KEY=VALUE",
+            help="an env option, e.g. -e layout=classic (repeatable; values parse as JSON)",
+        )
 
     train = sub.add_parser("train", help="train an agent and save it with its learning curve")
     env_options(train)

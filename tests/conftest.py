@@ -7,7 +7,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
-import torch  # noqa: E402
+import torch
 
 # A second thread does not help on 2 cores, and changing the count mid-process is slow.
 torch.set_num_threads(1)

@@ -13,8 +13,23 @@ from rldojo import cli
 
 def test_train_then_evaluate_maze_with_qlearning(tmp_path, capsys):
     out = tmp_path / "run"
-    code = cli.main(["train", "Maze-v0", "--agent", "qlearning", "-e", "obs_mode=index", "--timesteps", "3000",
-                     "--seed", "0", "--out", str(out), "--no-progress"])
+    code = cli.main(
+        [
+            "train",
+            "Maze-v0",
+            "--agent",
+            "qlearning",
+            "-e",
+            "obs_mode=index",
+            "--timesteps",
+            "3000",
+            "--seed",
+            "0",
+            "--out",
+            str(out),
+            "--no-progress",
+        ]
+    )
     assert code == 0
     for name in ("model.pt", "curve.csv", "curve.png", "best_moves.png"):
         assert (out / name).is_file(), name
@@ -24,8 +39,9 @@ def test_train_then_evaluate_maze_with_qlearning(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "win from every cell: True" in printed
 
-    code = cli.main(["evaluate", "Maze-v0", "--agent", str(out / "model.pt"), "-e", "obs_mode=index",
-                     "--episodes", "3"])
+    code = cli.main(
+        ["evaluate", "Maze-v0", "--agent", str(out / "model.pt"), "-e", "obs_mode=index", "--episodes", "3"]
+    )
     assert code == 0
     printed = capsys.readouterr().out
     assert "mean return" in printed and "win from every cell: True" in printed
@@ -34,8 +50,21 @@ def test_train_then_evaluate_maze_with_qlearning(tmp_path, capsys):
 def test_best_moves_picture_is_an_image(tmp_path):
     pygame = pytest.importorskip("pygame")
     out = tmp_path / "run"
-    cli.main(["train", "Maze-v0", "--agent", "qlearning", "-e", "obs_mode=index", "--timesteps", "500",
-              "--out", str(out), "--no-progress"])
+    cli.main(
+        [
+            "train",
+            "Maze-v0",
+            "--agent",
+            "qlearning",
+            "-e",
+            "obs_mode=index",
+            "--timesteps",
+            "500",
+            "--out",
+            str(out),
+            "--no-progress",
+        ]
+    )
     picture = pygame.image.load(str(out / "best_moves.png"))
     width, height = picture.get_size()
     assert width >= 36 and height >= 36
@@ -60,6 +89,7 @@ def test_console_script_help():
 
 
 def test_module_help_without_console_script():
-    result = subprocess.run([sys.executable, "-m", "rldojo.cli", "train", "--help"], capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "rldojo.cli", "train", "--help"], capture_output=True, text=True, check=True
+    )
     assert "--timesteps" in result.stdout

@@ -20,9 +20,15 @@ LAYERS = ("rldojo.cli", "rldojo.bench", "rldojo.baselines", "rldojo.envs")
 
 # The rules of each game: plain Python and numpy, for agents, tests and oracles to use directly.
 RULES_MODULES = (
-    "rldojo.envs.maze.rules", "rldojo.envs.maze.layouts", "rldojo.envs.maze.generator",
-    "rldojo.envs.go.board", "rldojo.envs.cards.games", "rldojo.envs.cards.analysis",
-    "rldojo.envs.bandit.rules", "rldojo.envs.chatbot.queries", "rldojo.envs.options",
+    "rldojo.envs.maze.rules",
+    "rldojo.envs.maze.layouts",
+    "rldojo.envs.maze.generator",
+    "rldojo.envs.go.board",
+    "rldojo.envs.cards.games",
+    "rldojo.envs.cards.analysis",
+    "rldojo.envs.bandit.rules",
+    "rldojo.envs.chatbot.queries",
+    "rldojo.envs.options",
 )
 
 
@@ -77,7 +83,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         path.append(node)
         for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == 1:
-                return path[path.index(nxt):] + [nxt]
+                return [*path[path.index(nxt) :], nxt]
             if nxt not in state:
                 cycle = visit(nxt)
                 if cycle:
@@ -155,10 +161,12 @@ def test_rules_import_neither_gymnasium_nor_pygame():
 def test_no_module_imports_another_modules_private_names():
     modules = package_modules()
     known = set(modules)
-    bad = [f"{name}: from {target} import {imported}"
-           for name, path in modules.items()
-           for target, imported in imports_of(name, path, known)
-           if imported and imported.startswith("_") and not imported.startswith("__") and target.startswith("rldojo")]
+    bad = [
+        f"{name}: from {target} import {imported}"
+        for name, path in modules.items()
+        for target, imported in imports_of(name, path, known)
+        if imported and imported.startswith("_") and not imported.startswith("__") and target.startswith("rldojo")
+    ]
     assert bad == []
 
 
@@ -167,13 +175,35 @@ def test_no_module_imports_another_modules_private_names():
 
 def test_public_api_imports():
     from rldojo import ENV_IDS, evaluate, load_agent, make_agent
-    from rldojo.baselines import (A2C, CFR, DQN, PPO, UCB, Agent, CFRPlus, EpsilonGreedy, ExpectedSarsa,  # noqa: F401
-                                  GradientBandit, QLearning, Reinforce, Sarsa, SelfPlaySarsa, ThompsonSampling,
-                                  defaults)
+    from rldojo.baselines import (  # noqa: F401
+        A2C,
+        CFR,
+        DQN,
+        PPO,
+        UCB,
+        Agent,
+        CFRPlus,
+        EpsilonGreedy,
+        ExpectedSarsa,
+        GradientBandit,
+        QLearning,
+        Reinforce,
+        Sarsa,
+        SelfPlaySarsa,
+        ThompsonSampling,
+        defaults,
+    )
     from rldojo.baselines import load_agent as load_agent_too
     from rldojo.baselines import make_agent as make_agent_too
-    from rldojo.envs import (BanditEnv, CartPolePixelsEnv, ChatbotFeedbackEnv, GoEnv, KuhnPokerEnv,  # noqa: F401
-                             LeducHoldemEnv, MazeEnv)
+    from rldojo.envs import (  # noqa: F401
+        BanditEnv,
+        CartPolePixelsEnv,
+        ChatbotFeedbackEnv,
+        GoEnv,
+        KuhnPokerEnv,
+        LeducHoldemEnv,
+        MazeEnv,
+    )
 
     assert make_agent is make_agent_too and load_agent is load_agent_too
     assert evaluate.__module__ == "rldojo.baselines.evaluation"
@@ -193,6 +223,9 @@ def test_every_public_package_has_all_and_its_names_resolve(package):
 
 
 def test_import_rldojo_does_not_import_torch():
-    code = "import sys, rldojo, rldojo.envs.go.board; print('torch' in sys.modules, 'gymnasium.envs.classic_control' in sys.modules)"
+    code = (
+        "import sys, rldojo, rldojo.envs.go.board; "
+        "print('torch' in sys.modules, 'gymnasium.envs.classic_control' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out[0] == "False", "import rldojo imported torch"

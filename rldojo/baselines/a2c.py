@@ -86,8 +86,13 @@ class A2C(Agent):
         if self._envs is None or self._envs.source is not self.env:
             self._envs = make_envs(self.env, int(c.n_envs), self)
         envs = self._envs
-        buffer = RolloutBuffer(int(c.n_steps), envs.num_envs, envs.obs_shape, envs.obs_dtype,
-                               n_actions=self.n_actions if envs.masked else None)
+        buffer = RolloutBuffer(
+            int(c.n_steps),
+            envs.num_envs,
+            envs.obs_shape,
+            envs.obs_dtype,
+            n_actions=self.n_actions if envs.masked else None,
+        )
         valid = np.ones((int(c.n_steps), envs.num_envs), dtype=bool)
         while True:
             keep_going = collect_rollout(envs, buffer, valid, run, self.policy, self.policy.values, self.rng, c.gamma)
@@ -122,8 +127,7 @@ class A2C(Agent):
         loss = actor_loss + c.vf_coef * critic_loss - c.ent_coef * entropy
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
-        nn.utils.clip_grad_norm_([*self.actor.parameters(), *self.critic.parameters()], c.max_grad_norm,
-                                 foreach=True)
+        nn.utils.clip_grad_norm_([*self.actor.parameters(), *self.critic.parameters()], c.max_grad_norm, foreach=True)
         self.optimizer.step()
         self.policy.sync()
         if self.tensorboard_log is not None:  # only build the floats when someone reads them
@@ -132,8 +136,11 @@ class A2C(Agent):
             self.episodes.log_scalar("train/entropy", float(entropy.detach()), self.num_timesteps)
 
     def _state_dict(self) -> dict:
-        return {"actor": self.actor.state_dict(), "critic": self.critic.state_dict(),
-                "optimizer": self.optimizer.state_dict()}
+        return {
+            "actor": self.actor.state_dict(),
+            "critic": self.critic.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+        }
 
     def _load_state_dict(self, state: dict) -> None:
         self.actor.load_state_dict(state["actor"])

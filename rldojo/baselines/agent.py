@@ -36,8 +36,15 @@ import numpy as np
 import torch
 from gymnasium import spaces
 
-from rldojo.baselines.checkpoint import (CHECKPOINT_FORMAT, CHECKPOINT_VERSION, atomic_torch_save, from_saved,
-                                         read_checkpoint, state_digest, to_saveable)
+from rldojo.baselines.checkpoint import (
+    CHECKPOINT_FORMAT,
+    CHECKPOINT_VERSION,
+    atomic_torch_save,
+    from_saved,
+    read_checkpoint,
+    state_digest,
+    to_saveable,
+)
 from rldojo.baselines.logging import EpisodeLog, as_callback
 from rldojo.baselines.registry import class_of_checkpoint
 from rldojo.envs.common import episode_won, resolve_env
@@ -50,7 +57,8 @@ def set_global_seeds(seed: int | None) -> None:
     if seed is None:
         return
     random.seed(seed)
-    np.random.seed(seed % 2**32)
+    # the legacy global generator on purpose: code calling np.random.* directly (user or third-party) draws from it
+    np.random.seed(seed % 2**32)  # noqa: NPY002
     torch.manual_seed(seed)
 
 
@@ -93,7 +101,7 @@ class TrainingRun:
     sits on the hot path.
     """
 
-    def __init__(self, agent: "Agent", total_timesteps: int, callback, progress_bar: bool):
+    def __init__(self, agent: Agent, total_timesteps: int, callback, progress_bar: bool):
         self.agent = agent
         self.total_timesteps = int(total_timesteps)
         self.callback = as_callback(callback)
@@ -250,8 +258,10 @@ class Agent:
             self._learn(int(total_timesteps), run)
         if self.verbose:
             elapsed = time.perf_counter() - started
-            print(f"{type(self).__name__}: {run.steps_done} steps in {elapsed:.1f}s "
-                  f"({run.steps_done / max(elapsed, 1e-9):.0f} steps/s), {len(self.episodes.rows)} episodes")
+            print(
+                f"{type(self).__name__}: {run.steps_done} steps in {elapsed:.1f}s "
+                f"({run.steps_done / max(elapsed, 1e-9):.0f} steps/s), {len(self.episodes.rows)} episodes"
+            )
         return self
 
     def reset_env(self, env=None):

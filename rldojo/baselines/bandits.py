@@ -25,14 +25,14 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar, Mapping
+from typing import ClassVar
 
 import numpy as np
 from gymnasium import spaces
 
 from rldojo.baselines.agent import Agent, TrainingRun
-
 from rldojo.baselines.registry import AGENTS, agent_class
 from rldojo.envs.bandit.rules import ARM_KINDS, BERNOULLI, GAUSSIAN, KArmedBandit
 
@@ -88,8 +88,9 @@ class BanditRule:
 
     def state(self) -> dict:
         """The rule's arrays and step count, for a checkpoint."""
-        return {name: value.copy() for name, value in vars(self).items() if isinstance(value, np.ndarray)
-                and name != "rows"} | {"t": self.t}
+        return {
+            name: value.copy() for name, value in vars(self).items() if isinstance(value, np.ndarray) and name != "rows"
+        } | {"t": self.t}
 
     def load_state(self, state: dict) -> None:
         for name, value in state.items():
@@ -190,8 +191,10 @@ class ThompsonRule(BanditRule):
 
     def update(self, arms: np.ndarray, rewards: np.ndarray) -> None:
         if self.prior == "beta" and ((rewards < 0) | (rewards > 1)).any():
-            raise ValueError("Thompson sampling with a beta prior needs rewards in [0, 1] (Bernoulli arms); "
-                             "use prior='gaussian' for other rewards")
+            raise ValueError(
+                "Thompson sampling with a beta prior needs rewards in [0, 1] (Bernoulli arms); "
+                "use prior='gaussian' for other rewards"
+            )
         self.t += 1
         self.counts[self.rows, arms] += 1
         self.reward_sums[self.rows, arms] += rewards  # a fractional reward counts as a partial success
@@ -255,8 +258,9 @@ class BanditAgent(Agent):
 
     def _setup(self) -> None:
         if not isinstance(self.action_space, spaces.Discrete):
-            raise ValueError(f"{type(self).__name__} needs a Discrete action space (one action an arm), "
-                             f"got {self.action_space}")
+            raise ValueError(
+                f"{type(self).__name__} needs a Discrete action space (one action an arm), got {self.action_space}"
+            )
         self.k = int(self.action_space.n)
         if self.seed is not None:
             # Agent seeds its generator and the env's first reset with the same seed, which makes
@@ -319,8 +323,10 @@ class BanditAgent(Agent):
 
 
 def _check_alpha(alpha, name: str = "alpha") -> None:
-    _check(alpha is None or (_is_number(alpha) and 0 < alpha <= 1),
-           f"{name} must be None (sample averages) or a step size in (0, 1], got {alpha!r}")
+    _check(
+        alpha is None or (_is_number(alpha) and 0 < alpha <= 1),
+        f"{name} must be None (sample averages) or a step size in (0, 1], got {alpha!r}",
+    )
 
 
 class EpsilonGreedy(BanditAgent):
@@ -342,11 +348,12 @@ class EpsilonGreedy(BanditAgent):
         initial_value: float = 0.0  # Q(a) before any pull; set it high for optimistic initial values
 
         def __post_init__(self):
-            _check(_is_number(self.epsilon) and 0 <= self.epsilon <= 1,
-                   f"epsilon must be a probability in [0, 1], got {self.epsilon!r}")
+            _check(
+                _is_number(self.epsilon) and 0 <= self.epsilon <= 1,
+                f"epsilon must be a probability in [0, 1], got {self.epsilon!r}",
+            )
             _check_alpha(self.alpha)
-            _check(_is_number(self.initial_value),
-                   f"initial_value must be a finite number, got {self.initial_value!r}")
+            _check(_is_number(self.initial_value), f"initial_value must be a finite number, got {self.initial_value!r}")
 
 
 class UCB(BanditAgent):
@@ -362,11 +369,9 @@ class UCB(BanditAgent):
         initial_value: float = 0.0  # Q(a) before any pull (each arm is pulled once first anyway)
 
         def __post_init__(self):
-            _check(_is_number(self.c) and self.c >= 0,
-                   f"c must be a finite number >= 0, got {self.c!r}")
+            _check(_is_number(self.c) and self.c >= 0, f"c must be a finite number >= 0, got {self.c!r}")
             _check_alpha(self.alpha)
-            _check(_is_number(self.initial_value),
-                   f"initial_value must be a finite number, got {self.initial_value!r}")
+            _check(_is_number(self.initial_value), f"initial_value must be a finite number, got {self.initial_value!r}")
 
 
 THOMPSON_PRIORS = ("auto", "gaussian", "beta")
@@ -386,14 +391,14 @@ class ThompsonSampling(BanditAgent):
         noise_std: float = 1.0  # the reward noise's standard deviation, assumed known
 
         def __post_init__(self):
-            _check(self.prior in THOMPSON_PRIORS,
-                   f"prior must be one of {', '.join(map(repr, THOMPSON_PRIORS))}, got {self.prior!r}")
-            _check(_is_number(self.prior_mean),
-                   f"prior_mean must be a finite number, got {self.prior_mean!r}")
+            _check(
+                self.prior in THOMPSON_PRIORS,
+                f"prior must be one of {', '.join(map(repr, THOMPSON_PRIORS))}, got {self.prior!r}",
+            )
+            _check(_is_number(self.prior_mean), f"prior_mean must be a finite number, got {self.prior_mean!r}")
             for name in ("prior_std", "noise_std"):
                 value = getattr(self, name)
-                _check(_is_number(value) and value > 0,
-                       f"{name} must be a positive number, got {value!r}")
+                _check(_is_number(value) and value > 0, f"{name} must be a positive number, got {value!r}")
 
 
 class GradientBandit(BanditAgent):
@@ -409,9 +414,10 @@ class GradientBandit(BanditAgent):
         baseline_alpha: float | None = None  # constant step size of the baseline; None for the plain average
 
         def __post_init__(self):
-            _check(_is_number(self.alpha) and self.alpha > 0,
-                   f"alpha must be a positive number, got {self.alpha!r}")
-            _check(isinstance(self.use_baseline, bool), f"use_baseline must be True or False, got {self.use_baseline!r}")
+            _check(_is_number(self.alpha) and self.alpha > 0, f"alpha must be a positive number, got {self.alpha!r}")
+            _check(
+                isinstance(self.use_baseline, bool), f"use_baseline must be True or False, got {self.use_baseline!r}"
+            )
             _check_alpha(self.baseline_alpha, "baseline_alpha")
 
 
@@ -440,8 +446,7 @@ class TestbedResult:
 
     def window_mean(self, metric: str, label: str, start: int = 0, stop: int | None = None) -> float:
         """The mean of ``metric`` ("average_reward", "percent_optimal" or "regret") over steps [start, stop)."""
-        curves = {"average_reward": self.average_reward, "percent_optimal": self.percent_optimal,
-                  "regret": self.regret}
+        curves = {"average_reward": self.average_reward, "percent_optimal": self.percent_optimal, "regret": self.regret}
         if metric not in curves:
             raise ValueError(f"metric must be one of {', '.join(map(repr, curves))}, got {metric!r}")
         if label not in curves[metric]:
@@ -461,27 +466,41 @@ def _strategy_class(spec) -> type[BanditAgent]:
         if spec not in bandit_names:
             raise ValueError(f"unknown bandit strategy {spec!r}; the strategies are {', '.join(bandit_names)}")
         return agent_class(spec)
-    raise ValueError(f"a strategy is a bandit agent name, a BanditAgent class or a (name or class, kwargs) "
-                     f"pair, got {spec!r}")
+    raise ValueError(
+        f"a strategy is a bandit agent name, a BanditAgent class or a (name or class, kwargs) pair, got {spec!r}"
+    )
 
 
 def make_rule(spec, n_problems: int, k: int, arms: str = GAUSSIAN) -> BanditRule:
     """The vectorised rule of a strategy spec: ``"bandit-ucb"``, ``UCB``, or ``("bandit-ucb", {"c": 2})``."""
     kwargs: Mapping = {}
     if isinstance(spec, tuple):
-        _check(len(spec) == 2 and isinstance(spec[1], Mapping),
-               f"a strategy pair is (name or class, kwargs dict), got {spec!r}")
+        _check(
+            len(spec) == 2 and isinstance(spec[1], Mapping),
+            f"a strategy pair is (name or class, kwargs dict), got {spec!r}",
+        )
         spec, kwargs = spec
     cls = _strategy_class(spec)
     known = {f.name for f in dataclasses.fields(cls.Config)}
     unknown = sorted(set(kwargs) - known)
-    _check(not unknown, f"{cls.__name__} has no hyperparameter {', '.join(map(repr, unknown))}; "
-                        f"its hyperparameters are: {', '.join(sorted(known))}")
+    _check(
+        not unknown,
+        f"{cls.__name__} has no hyperparameter {', '.join(map(repr, unknown))}; "
+        f"its hyperparameters are: {', '.join(sorted(known))}",
+    )
     return cls.rule_class(cls.Config(**kwargs), n_problems=n_problems, k=k, arms=arms)
 
 
-def testbed(strategies: Mapping[str, object], n_problems: int = 2000, n_steps: int = 1000, k: int = 10,
-            arms: str = GAUSSIAN, nonstationary: bool = False, drift: float = 0.01, seed: int = 0) -> TestbedResult:
+def testbed(
+    strategies: Mapping[str, object],
+    n_problems: int = 2000,
+    n_steps: int = 1000,
+    k: int = 10,
+    arms: str = GAUSSIAN,
+    nonstationary: bool = False,
+    drift: float = 0.01,
+    seed: int = 0,
+) -> TestbedResult:
     """Run every strategy on the same ``n_problems`` bandit problems for ``n_steps`` pulls each.
 
     All problems advance together as numpy arrays, one row a problem. Every strategy
@@ -499,11 +518,16 @@ def testbed(strategies: Mapping[str, object], n_problems: int = 2000, n_steps: i
     :param seed: seeds the problems (and, separately, the strategies' own randomness)
     :returns: a :class:`TestbedResult` with the average reward, % optimal action and regret per step
     """
-    _check(isinstance(strategies, Mapping) and len(strategies) > 0,
-           "strategies must be a non-empty dict of label -> strategy")
-    _check(isinstance(n_steps, (int, np.integer)) and n_steps >= 1, f"n_steps must be a positive integer, got {n_steps!r}")
-    result = TestbedResult(n_problems=n_problems, n_steps=n_steps, k=k, arms=arms,
-                           nonstationary=nonstationary, seed=seed)
+    _check(
+        isinstance(strategies, Mapping) and len(strategies) > 0,
+        "strategies must be a non-empty dict of label -> strategy",
+    )
+    _check(
+        isinstance(n_steps, (int, np.integer)) and n_steps >= 1, f"n_steps must be a positive integer, got {n_steps!r}"
+    )
+    result = TestbedResult(
+        n_problems=n_problems, n_steps=n_steps, k=k, arms=arms, nonstationary=nonstationary, seed=seed
+    )
     for label, spec in strategies.items():
         bandit = KArmedBandit(k=k, arms=arms, nonstationary=nonstationary, drift=drift, n_problems=n_problems)
         rule = make_rule(spec, n_problems, k, arms)

@@ -30,8 +30,14 @@ class ReplayBuffer:
     still bootstraps from ``next_obs``.
     """
 
-    def __init__(self, capacity: int, obs_shape: tuple[int, ...], obs_dtype=np.float32,
-                 n_actions: int | None = None, rng: np.random.Generator | None = None):
+    def __init__(
+        self,
+        capacity: int,
+        obs_shape: tuple[int, ...],
+        obs_dtype=np.float32,
+        n_actions: int | None = None,
+        rng: np.random.Generator | None = None,
+    ):
         if capacity <= 0:
             raise ValueError(f"capacity must be positive, got {capacity}")
         self.capacity = int(capacity)
@@ -68,8 +74,9 @@ class ReplayBuffer:
 class RolloutBuffer:
     """``n_steps`` x ``n_envs`` on-policy transitions, with GAE(lambda) advantages."""
 
-    def __init__(self, n_steps: int, n_envs: int, obs_shape: tuple[int, ...], obs_dtype=np.float32,
-                 n_actions: int | None = None):
+    def __init__(
+        self, n_steps: int, n_envs: int, obs_shape: tuple[int, ...], obs_dtype=np.float32, n_actions: int | None = None
+    ):
         self.n_steps, self.n_envs = n_steps, n_envs
         self.obs = np.zeros((n_steps, n_envs, *obs_shape), dtype=obs_dtype)
         self.actions = np.zeros((n_steps, n_envs), dtype=np.int64)
@@ -99,8 +106,9 @@ class RolloutBuffer:
     def full(self) -> bool:
         return self.step >= self.n_steps
 
-    def compute_advantages(self, last_values: np.ndarray, last_episode_starts: np.ndarray,
-                           gamma: float, gae_lambda: float) -> None:
+    def compute_advantages(
+        self, last_values: np.ndarray, last_episode_starts: np.ndarray, gamma: float, gae_lambda: float
+    ) -> None:
         """GAE, walking backwards; an episode start after step t cuts the bootstrap."""
         last_gae = np.zeros(self.n_envs, dtype=np.float32)
         for t in reversed(range(self.n_steps)):
@@ -189,8 +197,14 @@ class SingleEnv:
             self._set(obs, reset_info)
         else:
             self._set(obs, info)
-        return Step(np.array([reward], dtype=np.float32), np.array([terminated]), np.array([truncated]), finals,
-                    np.array([float(done)], dtype=np.float32), self._valid)
+        return Step(
+            np.array([reward], dtype=np.float32),
+            np.array([terminated]),
+            np.array([truncated]),
+            finals,
+            np.array([float(done)], dtype=np.float32),
+            self._valid,
+        )
 
     def record(self, run: TrainingRun, step: Step) -> bool:
         # The episode's counters live here, so an episode may span two learn() calls.
@@ -268,8 +282,12 @@ class VectorEnvs:
                 continue
             run.episode_return, run.episode_length = self.episode_return[i], self.episode_length[i]
             ended = i in finals
-            keep_going = run.step(float(step.rewards[i]), bool(step.terminated[i]) and ended,
-                                  bool(step.truncated[i]) and ended, finals.get(i, {}))
+            keep_going = run.step(
+                float(step.rewards[i]),
+                bool(step.terminated[i]) and ended,
+                bool(step.truncated[i]) and ended,
+                finals.get(i, {}),
+            )
             self.episode_return[i], self.episode_length[i] = run.episode_return, run.episode_length
             if not keep_going:  # the budget is spent: count no further steps
                 break
@@ -311,15 +329,18 @@ def make_envs(env, n_envs: int, agent: Agent):
         return SingleEnv(env, agent)
     spec = getattr(env, "spec", None)
     if spec is None:
-        raise ValueError("n_envs > 1 needs an env made by gym.make (it copies the env's spec); "
-                         "or pass a gymnasium VectorEnv")
-    vector = gym.make_vec(spec, num_envs=n_envs, vectorization_mode="sync",
-                          vector_kwargs={"autoreset_mode": AutoresetMode.SAME_STEP})
+        raise ValueError(
+            "n_envs > 1 needs an env made by gym.make (it copies the env's spec); or pass a gymnasium VectorEnv"
+        )
+    vector = gym.make_vec(
+        spec, num_envs=n_envs, vectorization_mode="sync", vector_kwargs={"autoreset_mode": AutoresetMode.SAME_STEP}
+    )
     return VectorEnvs(vector, agent, source=env)
 
 
-def collect_rollout(envs, buffer: RolloutBuffer, valid: np.ndarray, run, act, values, rng: np.random.Generator,
-                    gamma: float) -> bool:
+def collect_rollout(
+    envs, buffer: RolloutBuffer, valid: np.ndarray, run, act, values, rng: np.random.Generator, gamma: float
+) -> bool:
     """Fill ``buffer`` with one on-policy rollout; returns False when training should stop.
 
     :param act: obs batch -> (logits, values), the policy and critic in one pass

@@ -97,23 +97,33 @@ class CFR(Agent):
             for p in (0, 1):  # what a pass for player p needs at this level, precomputed
                 mine = player == p
                 index = infoset[mine][:, None, :] * NUM_ACTIONS + np.arange(NUM_ACTIONS)[None, :, None]
-                per_player.append({"mine": mine, "any": bool(mine.any()), "nodes": np.array(nodes)[mine],
-                                   "index": index.ravel(), "legal": legal[mine][:, :, None]})
-            self._levels.append({
-                "nodes": np.array(nodes),
-                "player": player,
-                "infoset": infoset,
-                "children": children,  # (nodes, 3)
-                "children_flat": children.ravel(),
-                "legal": legal,
-                "per_player": per_player,
-            })
+                per_player.append(
+                    {
+                        "mine": mine,
+                        "any": bool(mine.any()),
+                        "nodes": np.array(nodes)[mine],
+                        "index": index.ravel(),
+                        "legal": legal[mine][:, :, None],
+                    }
+                )
+            self._levels.append(
+                {
+                    "nodes": np.array(nodes),
+                    "player": player,
+                    "infoset": infoset,
+                    "children": children,  # (nodes, 3)
+                    "children_flat": children.ravel(),
+                    "legal": legal,
+                    "per_player": per_player,
+                }
+            )
         self._terminal_values = np.zeros((tree.num_nodes + 1, tree.num_deals))
         for node, payoff in tree.terminal_payoff.items():
             self._terminal_values[node] = payoff
         # how many deals share each information state: the average-strategy sum counts each once
         self._deals_per_infoset = np.bincount(
-            np.concatenate([level["infoset"].ravel() for level in self._levels]), minlength=tree.num_infosets)
+            np.concatenate([level["infoset"].ravel() for level in self._levels]), minlength=tree.num_infosets
+        )
 
     def _update(self, player: int, strategy: np.ndarray, weight: float) -> None:
         """One CFR pass for ``player``: its regrets and its average-strategy sums, at every state it acts in."""
@@ -130,13 +140,14 @@ class CFR(Agent):
             # every child at once; illegal actions all write the dummy row, which is never read
             own[level["children_flat"]] = (own[nodes][:, None, :] * np.where(mine, probs, 1.0)).reshape(-1, shape[1])
             other[level["children_flat"]] = (other[nodes][:, None, :] * np.where(mine, 1.0, probs)).reshape(
-                -1, shape[1])
+                -1, shape[1]
+            )
         # backward: the player's values, and the regrets at its information states
         values = self._terminal_values * (1.0 if player == 0 else -1.0)
         values[self._dummy] = 0.0
         regret_sum = np.zeros(tree.num_infosets * NUM_ACTIONS)
         average_sum = np.zeros(tree.num_infosets * NUM_ACTIONS)
-        for level, probs in zip(reversed(self._levels), reversed(level_probs)):
+        for level, probs in zip(reversed(self._levels), reversed(level_probs), strict=True):
             child_values = values[level["children"]]  # (nodes, 3, deals)
             value = (probs * child_values).sum(axis=1)
             values[level["nodes"]] = value
@@ -215,8 +226,12 @@ class CFR(Agent):
         return actions
 
     def _state_dict(self) -> dict:
-        return {"regrets": self.regrets, "strategy_sum": self.strategy_sum, "iterations": self.iterations,
-                "game": self.game.name}
+        return {
+            "regrets": self.regrets,
+            "strategy_sum": self.strategy_sum,
+            "iterations": self.iterations,
+            "game": self.game.name,
+        }
 
     def _load_state_dict(self, state: dict) -> None:
         if state["game"] != self.game.name:

@@ -75,9 +75,16 @@ class QNetwork(nn.Module):
     :param cnn_channels: widths of a lighter CNN's 3x3 stride-2 layers (None: NatureCNN's own)
     """
 
-    def __init__(self, observation_space: spaces.Space, n_actions: int, hidden_sizes=(64, 64),
-                 dueling: bool = False, cnn: bool = False, features_dim: int = 256,
-                 cnn_channels: tuple[int, ...] | None = None):
+    def __init__(
+        self,
+        observation_space: spaces.Space,
+        n_actions: int,
+        hidden_sizes=(64, 64),
+        dueling: bool = False,
+        cnn: bool = False,
+        features_dim: int = 256,
+        cnn_channels: tuple[int, ...] | None = None,
+    ):
         super().__init__()
         self.dueling = dueling
         if cnn:
@@ -119,11 +126,10 @@ class TorchQFunction:
     same step written out in numpy for the plain MLP.
     """
 
-    def __init__(self, net: QNetwork, learning_rate: float, loss: str, max_grad_norm: float | None,
-                 with_target: bool):
+    def __init__(self, net: QNetwork, learning_rate: float, loss: str, max_grad_norm: float | None, with_target: bool):
         self.net = net
         self.target = copy.deepcopy(net) if with_target else net
-        for p in (self.target.parameters() if with_target else []):
+        for p in self.target.parameters() if with_target else []:
             p.requires_grad_(False)
         self.optimizer = torch.optim.Adam(net.parameters(), lr=learning_rate)
         self.loss_fn = F.mse_loss if loss == "mse" else F.smooth_l1_loss
@@ -258,8 +264,15 @@ class DQN(Agent):
         self.use_cnn = is_image_space(space) if c.cnn is None else bool(c.cnn)
         if self.use_cnn and not (isinstance(space, spaces.Box) and len(space.shape) == 3):
             raise ValueError(f"cnn=True needs (H, W, C) or (C, H, W) image observations, got {space}")
-        net = QNetwork(space, self.n_actions, c.hidden_sizes, c.dueling, self.use_cnn, c.features_dim,
-                       None if c.cnn_channels is None else tuple(c.cnn_channels))
+        net = QNetwork(
+            space,
+            self.n_actions,
+            c.hidden_sizes,
+            c.dueling,
+            self.use_cnn,
+            c.features_dim,
+            None if c.cnn_channels is None else tuple(c.cnn_channels),
+        )
         backend = c.backend
         if backend == "auto":
             backend = "torch" if (self.use_cnn or c.dueling) else "numpy"
@@ -290,10 +303,11 @@ class DQN(Agent):
             shape, dtype = (), np.int64
         else:
             shape, dtype = tuple(space.shape), (np.uint8 if self.use_cnn else np.float32)
-        buffer = ReplayBuffer(self.config.buffer_size, shape, dtype, n_actions=self.n_actions if masked else None,
-                              rng=self.rng)
+        buffer = ReplayBuffer(
+            self.config.buffer_size, shape, dtype, n_actions=self.n_actions if masked else None, rng=self.rng
+        )
         # the discount of each stored transition: gamma^k, k < n_step at an episode's tail
-        self._discounts = np.full(self.config.buffer_size, self.config.gamma ** self.config.n_step, np.float32)
+        self._discounts = np.full(self.config.buffer_size, self.config.gamma**self.config.n_step, np.float32)
         return buffer
 
     # -- the algorithm: acting --------------------------------------------------------
@@ -338,16 +352,20 @@ class DQN(Agent):
         b = self.buffer
         idx = b.sample_indices(self.config.batch_size)
         next_masks = None if b.next_masks is None else b.next_masks[idx]
-        targets = self._td_targets(b.rewards[idx], self._encode(b.next_obs[idx]), b.dones[idx], next_masks,
-                                   self._discounts[idx])
+        targets = self._td_targets(
+            b.rewards[idx], self._encode(b.next_obs[idx]), b.dones[idx], next_masks, self._discounts[idx]
+        )
         return self.q.fit(self._encode(b.obs[idx]), b.actions[idx], targets)
 
     def _train_on_transition(self, obs, action, reward, next_obs, terminated, next_mask) -> float:
         """The course's update: one gradient step on the transition just seen."""
-        targets = self._td_targets(np.array([reward], np.float32), self._encode(np.asarray(next_obs)[None]),
-                                   np.array([float(terminated)], np.float32),
-                                   None if next_mask is None else next_mask[None],
-                                   np.array([self.config.gamma], np.float32))
+        targets = self._td_targets(
+            np.array([reward], np.float32),
+            self._encode(np.asarray(next_obs)[None]),
+            np.array([float(terminated)], np.float32),
+            None if next_mask is None else next_mask[None],
+            np.array([self.config.gamma], np.float32),
+        )
         return self.q.fit(self._encode(np.asarray(obs)[None]), np.array([action], np.int64), targets)
 
     # -- the algorithm: n-step transitions --------------------------------------------
@@ -365,7 +383,7 @@ class DQN(Agent):
             for i in range(k - 1, -1, -1):
                 ret = pending[i][2] + gamma * ret
             obs0, action0, _ = pending.popleft()
-            self._discounts[self.buffer.position] = gamma ** k
+            self._discounts[self.buffer.position] = gamma**k
             self.buffer.add(obs0, action0, ret, next_obs, float(terminated), next_mask)
             if not episode_over:
                 break
@@ -455,4 +473,3 @@ class DQN(Agent):
         weights = {"q_network": state["q_network"], "target_network": state["target_network"]}
         self.q.load_state_dict(weights)
         self.epsilon = float(state["epsilon"])
-

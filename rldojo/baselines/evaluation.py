@@ -24,8 +24,9 @@ class EvaluationResult:
         return asdict(self)
 
 
-def evaluate(agent, env, n_episodes: int = 10, deterministic: bool = True, seed: int | None = None,
-             max_steps: int | None = None) -> EvaluationResult:
+def evaluate(
+    agent, env, n_episodes: int = 10, deterministic: bool = True, seed: int | None = None, max_steps: int | None = None
+) -> EvaluationResult:
     """Play ``n_episodes`` with ``agent`` on ``env`` (an env or an id) and summarise them.
 
     :param agent: anything with stable-baselines3's ``predict``, or a callable obs -> action
@@ -79,16 +80,21 @@ def plot_learning_curve(rows: list[dict], path, title: str = "", window: int = 2
     fig, axes = plt.subplots(1, 2 if has_wins else 1, figsize=(10 if has_wins else 5, 3.5), squeeze=False)
     ax = axes[0, 0]
     ax.plot(returns, alpha=0.3, color="tab:blue", label="episode")
-    ax.plot(np.arange(len(smooth(returns))) + min(window, len(returns)) - 1, smooth(returns), color="tab:blue",
-            label=f"mean of {window}")
+    ax.plot(
+        np.arange(len(smooth(returns))) + min(window, len(returns)) - 1,
+        smooth(returns),
+        color="tab:blue",
+        label=f"mean of {window}",
+    )
     ax.set_xlabel("episode")
     ax.set_ylabel("return")
     ax.legend(loc="lower right")
     if has_wins:
         win_values = np.array([0.0 if w is None else float(w) for w in wins])
         ax2 = axes[0, 1]
-        ax2.plot(np.arange(len(smooth(win_values))) + min(window, len(win_values)) - 1, smooth(win_values),
-                 color="tab:green")
+        ax2.plot(
+            np.arange(len(smooth(win_values))) + min(window, len(win_values)) - 1, smooth(win_values), color="tab:green"
+        )
         ax2.set_ylim(-0.05, 1.05)
         ax2.set_xlabel("episode")
         ax2.set_ylabel(f"win rate (mean of {window})")

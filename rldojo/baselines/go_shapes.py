@@ -48,18 +48,20 @@ class BoardShapes:
 
     def __init__(self, size: int, max_window: int, offset: int = 0):
         if not 1 <= max_window <= min(MAX_WINDOW, size):
-            raise ValueError(f"max_window must be from 1 to {min(MAX_WINDOW, size)} on a {size}x{size} board, "
-                             f"got {max_window}")
+            raise ValueError(
+                f"max_window must be from 1 to {min(MAX_WINDOW, size)} on a {size}x{size} board, got {max_window}"
+            )
         # Per window side k: the points of each window (W, k*k), the powers of 3 of its
         # cells, and a table from (window, code) to the feature index of each kind.
         self.blocks = []
         start = offset
         for k in range(1, max_window + 1):
             cells = k * k
-            codes = 3 ** cells
+            codes = 3**cells
             corners = [(r, c) for r in range(size - k + 1) for c in range(size - k + 1)]
-            windows = np.array([[(r + i) * size + (c + j) for i in range(k) for j in range(k)]
-                                for r, c in corners], dtype=np.int64)
+            windows = np.array(
+                [[(r + i) * size + (c + j) for i in range(k) for j in range(k)] for r, c in corners], dtype=np.int64
+            )
             powers = 3 ** np.arange(cells, dtype=np.int64)
             digits = (np.arange(codes)[:, None] // powers[None, :]) % 3  # (codes, cells)
             # Location-dependent: the canonical (window, code) pair over the board's symmetries.

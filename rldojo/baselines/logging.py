@@ -10,8 +10,9 @@ import csv
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from rldojo.baselines.checkpoint import atomic_write
 
@@ -134,7 +135,8 @@ class EpisodeLog:
         if monitor_dir is not None:
             monitor_dir = Path(monitor_dir)
             monitor_dir.mkdir(parents=True, exist_ok=True)
-            self._csv_file = open(monitor_dir / "monitor.csv", "w", newline="")
+            # kept open across add() calls and closed in close(), so no with-block
+            self._csv_file = open(monitor_dir / "monitor.csv", "w", newline="")  # noqa: SIM115
             self._csv_file.write("#" + json.dumps({"t_start": self.t_start, "env_id": env_id}) + "\n")
             self._csv = csv.writer(self._csv_file)
             # r, l, t are Monitor's columns, so SB3's load_results reads this file.
@@ -157,8 +159,15 @@ class EpisodeLog:
         }
         self.rows.append(row)
         if self._csv is not None and self._csv_file is not None:
-            self._csv.writerow([row["return"], row["length"], row["time"], "" if win is None else int(win),
-                                "" if epsilon is None else epsilon])
+            self._csv.writerow(
+                [
+                    row["return"],
+                    row["length"],
+                    row["time"],
+                    "" if win is None else int(win),
+                    "" if epsilon is None else epsilon,
+                ]
+            )
             self._csv_file.flush()
         if self._tb is not None:
             self._tb.add_scalar("rollout/ep_rew", row["return"], timesteps)

@@ -13,8 +13,13 @@ from gymnasium import spaces
 from torch import nn
 
 
-def mlp(input_size: int, hidden_sizes: tuple[int, ...] | list[int], output_size: int,
-        activation: type[nn.Module] = nn.ReLU, output_gain: float | None = None) -> nn.Sequential:
+def mlp(
+    input_size: int,
+    hidden_sizes: tuple[int, ...] | list[int],
+    output_size: int,
+    activation: type[nn.Module] = nn.ReLU,
+    output_gain: float | None = None,
+) -> nn.Sequential:
     """Linear-activation-...-Linear. The course's QNetwork is ``mlp(n, (h, h), k)``.
 
     :param output_gain: when given, the last layer is orthogonally initialised with this
@@ -42,8 +47,13 @@ class NatureCNN(nn.Module):
     (``(16, 32)`` costs a third of the default on CartPole's 20x40 frames).
     """
 
-    def __init__(self, observation_shape: tuple[int, ...], features_dim: int = 256, channels_last: bool | None = None,
-                 channels: tuple[int, ...] | None = None):
+    def __init__(
+        self,
+        observation_shape: tuple[int, ...],
+        features_dim: int = 256,
+        channels_last: bool | None = None,
+        channels: tuple[int, ...] | None = None,
+    ):
         super().__init__()
         if channels_last is None:
             channels_last = observation_shape[-1] in (1, 3, 4) and observation_shape[0] not in (1, 3, 4)
@@ -62,11 +72,23 @@ class NatureCNN(nn.Module):
                 width = int(k)
         # Small images (the maze at 36x36) cannot take the 8x8 stride-4 first layer.
         elif min(h, w) >= 64:
-            convs = [nn.Conv2d(c, 32, 8, stride=4), nn.ReLU(), nn.Conv2d(32, 64, 4, stride=2), nn.ReLU(),
-                     nn.Conv2d(64, 64, 3, stride=1), nn.ReLU()]
+            convs = [
+                nn.Conv2d(c, 32, 8, stride=4),
+                nn.ReLU(),
+                nn.Conv2d(32, 64, 4, stride=2),
+                nn.ReLU(),
+                nn.Conv2d(64, 64, 3, stride=1),
+                nn.ReLU(),
+            ]
         else:
-            convs = [nn.Conv2d(c, 32, 3, stride=2), nn.ReLU(), nn.Conv2d(32, 64, 3, stride=2), nn.ReLU(),
-                     nn.Conv2d(64, 64, 3, stride=1), nn.ReLU()]
+            convs = [
+                nn.Conv2d(c, 32, 3, stride=2),
+                nn.ReLU(),
+                nn.Conv2d(32, 64, 3, stride=2),
+                nn.ReLU(),
+                nn.Conv2d(64, 64, 3, stride=1),
+                nn.ReLU(),
+            ]
         self.convs = nn.Sequential(*convs, nn.Flatten())
         with torch.no_grad():
             n_flat = self.convs(torch.zeros(1, c, h, w)).shape[1]
@@ -127,8 +149,9 @@ def orthogonal_hidden_init(net: nn.Sequential) -> None:
         nn.init.zeros_(layer.bias)
 
 
-def actor_and_critic(observation_space: spaces.Space, n_actions: int, hidden_sizes, activation: str
-                     ) -> tuple[nn.Sequential, nn.Sequential]:
+def actor_and_critic(
+    observation_space: spaces.Space, n_actions: int, hidden_sizes, activation: str
+) -> tuple[nn.Sequential, nn.Sequential]:
     """PPO's and A2C's two networks: an actor (logits) and a critic (value), separate MLPs.
 
     Orthogonally initialised as PPO implementations do: hidden gains sqrt(2), 0.01 for the

@@ -102,8 +102,11 @@ class PPO(Agent):
         # Acting: logits and values of a batch from a numpy copy of both networks, synced after each update.
         self.policy = NumpyActorCritic(self.actor, self.critic, self.observation_space, c.activation)
         # The update's gradients: autograd below, or the numpy kernel (the default; equal to float32 rounding).
-        self.gradients = (NumpyPPOGradients(self.actor, self.critic, c.activation, c.vf_coef, c.ent_coef)
-                          if c.analytic_gradients else self.autograd_gradients)
+        self.gradients = (
+            NumpyPPOGradients(self.actor, self.critic, c.activation, c.vf_coef, c.ent_coef)
+            if c.analytic_gradients
+            else self.autograd_gradients
+        )
 
     # -- acting ---------------------------------------------------------------------------
 
@@ -124,8 +127,9 @@ class PPO(Agent):
         envs = self._make_envs()
         n_envs = envs.num_envs
         masked = envs.masked
-        buffer = RolloutBuffer(int(c.n_steps), n_envs, envs.obs_shape, envs.obs_dtype,
-                               n_actions=self.n_actions if masked else None)
+        buffer = RolloutBuffer(
+            int(c.n_steps), n_envs, envs.obs_shape, envs.obs_dtype, n_actions=self.n_actions if masked else None
+        )
         valid = np.ones((int(c.n_steps), n_envs), dtype=bool)  # False on NEXT_STEP vector envs' reset steps
         while True:
             # Annealing reads the progress at the rollout's start, so a last, cut-short rollout still learns.
@@ -165,12 +169,19 @@ class PPO(Agent):
         for _ in range(int(c.n_epochs)):
             order = torch.from_numpy(self.rng.permutation(n))
             for start in range(0, n, batch_size):
-                idx = order[start:start + batch_size]
+                idx = order[start : start + batch_size]
                 adv = advantages[idx]
                 if c.normalize_advantage and len(idx) > 1:
                     adv = (adv - adv.mean()) / (adv.std() + 1e-8)
-                batch = Minibatch(obs[idx], actions[idx], one_hot[idx], old_log_probs[idx], adv, returns[idx],
-                                  None if masks is None else masks[idx])
+                batch = Minibatch(
+                    obs[idx],
+                    actions[idx],
+                    one_hot[idx],
+                    old_log_probs[idx],
+                    adv,
+                    returns[idx],
+                    None if masks is None else masks[idx],
+                )
                 policy_loss, value_loss, log_ratio = self.gradients(batch, clip)
                 nn.utils.clip_grad_norm_(params, c.max_grad_norm, foreach=True)
                 self.optimizer.step()
@@ -199,8 +210,9 @@ class PPO(Agent):
         log_ratio = log_probs_all.gather(1, batch.actions).squeeze(1) - batch.old_log_probs
         ratio = log_ratio.exp()
         # The clipped surrogate: take the pessimistic of the two estimates.
-        policy_loss = -torch.min(batch.advantages * ratio,
-                                 batch.advantages * ratio.clamp(1.0 - clip, 1.0 + clip)).mean()
+        policy_loss = -torch.min(
+            batch.advantages * ratio, batch.advantages * ratio.clamp(1.0 - clip, 1.0 + clip)
+        ).mean()
         value_loss = (batch.returns - self.critic(batch.obs).squeeze(1)).pow(2).mean()
         loss = policy_loss + c.vf_coef * value_loss
         if c.ent_coef:
@@ -213,8 +225,11 @@ class PPO(Agent):
     # -- checkpoints ----------------------------------------------------------------------
 
     def _state_dict(self) -> dict:
-        return {"actor": self.actor.state_dict(), "critic": self.critic.state_dict(),
-                "optimizer": self.optimizer.state_dict()}
+        return {
+            "actor": self.actor.state_dict(),
+            "critic": self.critic.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+        }
 
     def _load_state_dict(self, state: dict) -> None:
         self.actor.load_state_dict(state["actor"])
@@ -224,6 +239,7 @@ class PPO(Agent):
 
 
 # ------------------------------------------------------------------------------ optimiser
+
 
 def adam(params, lr: float) -> torch.optim.Adam:
     """Adam with PPO's eps; the fused CPU kernel where this torch has it (fewer tiny ops per step)."""

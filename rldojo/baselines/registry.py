@@ -41,8 +41,6 @@ AGENTS: dict[str, str] = {
 }
 
 
-
-
 def _import(path: str) -> Any:
     module_name, _, attribute = path.partition(":")
     return getattr(importlib.import_module(module_name), attribute)

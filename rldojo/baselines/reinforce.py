@@ -27,9 +27,8 @@ from gymnasium.vector import VectorEnv
 from torch import nn
 
 from rldojo.baselines.agent import Agent, TrainingRun
-
-from rldojo.envs.common import action_mask
 from rldojo.baselines.nets import check_spaces, flat_size, mlp, obs_to_tensor
+from rldojo.envs.common import action_mask
 
 MASKED_LOGIT = -1e9  # exp() of it is 0, so a masked action is never sampled
 BASELINES = ("batch_mean", "value", "none")

@@ -92,7 +92,7 @@ def true_score(policy: nn.Module, env: ChatbotFeedbackEnv, eval_set) -> float:
     observations, queries = eval_set
     with torch.no_grad():
         actions = policy(observations).argmax(dim=1).tolist()
-    return float(np.mean([env.task.oracle_score(q, a) for q, a in zip(queries, actions)]))
+    return float(np.mean([env.task.oracle_score(q, a) for q, a in zip(queries, actions, strict=True)]))
 
 
 class _Greedy(nn.Module):
@@ -150,8 +150,12 @@ def collect_comparisons(env: ChatbotFeedbackEnv, n: int, rng: np.random.Generato
         # +1 if the oracle agrees with the label, -1 if it disagrees, 0 on an exact tie.
         gap = env.task.oracle_score(env.query, winner) - env.task.oracle_score(env.query, loser)
         oracle_winners_better.append(int(np.sign(gap)))
-    return (_obs(observations), torch.as_tensor(winners), torch.as_tensor(losers),
-            torch.as_tensor(oracle_winners_better))
+    return (
+        _obs(observations),
+        torch.as_tensor(winners),
+        torch.as_tensor(losers),
+        torch.as_tensor(oracle_winners_better),
+    )
 
 
 def bradley_terry_loss(reward_model: nn.Module, observations, winners, losers) -> torch.Tensor:
@@ -161,8 +165,7 @@ def bradley_terry_loss(reward_model: nn.Module, observations, winners, losers) -
     return -nn.functional.logsigmoid(margin).mean()
 
 
-def train_reward_model(observations, winners, losers, n_inputs: int, n_actions: int,
-                       cfg: PipelineConfig) -> nn.Module:
+def train_reward_model(observations, winners, losers, n_inputs: int, n_actions: int, cfg: PipelineConfig) -> nn.Module:
     """Step 2: a reward model r(x, .) (one output per response) fitted on comparisons."""
     reward_model = mlp(n_inputs, cfg.hidden_sizes, n_actions)
     optimizer = torch.optim.Adam(reward_model.parameters(), lr=cfg.learning_rate)
@@ -171,7 +174,7 @@ def train_reward_model(observations, winners, losers, n_inputs: int, n_actions: 
     for _ in range(cfg.rm_epochs):
         order = torch.randperm(len(winners), generator=generator)
         for start in range(0, len(order), batch):
-            idx = order[start:start + batch]
+            idx = order[start : start + batch]
             loss = bradley_terry_loss(reward_model, observations[idx], winners[idx], losers[idx])
             optimizer.zero_grad()
             loss.backward()
@@ -194,8 +197,9 @@ def pairwise_accuracy(reward_model: nn.Module, observations, winners, losers, or
 # --------------------------------------------------------------------------- step 3
 
 
-def optimise_policy(env: ChatbotFeedbackEnv, sft_policy: nn.Module, reward_model: nn.Module,
-                    cfg: PipelineConfig, eval_set=None) -> tuple[nn.Module, dict]:
+def optimise_policy(
+    env: ChatbotFeedbackEnv, sft_policy: nn.Module, reward_model: nn.Module, cfg: PipelineConfig, eval_set=None
+) -> tuple[nn.Module, dict]:
     """Step 3: policy gradient on the reward model's rewards minus a KL penalty to the SFT policy."""
     policy = copy.deepcopy(sft_policy)
     reference = copy.deepcopy(sft_policy).requires_grad_(False)
@@ -231,8 +235,13 @@ def optimise_policy(env: ChatbotFeedbackEnv, sft_policy: nn.Module, reward_model
                 loss.backward()
                 optimizer.step()
         if eval_set is not None and (update + 1) % max(1, cfg.rl_updates // 10) == 0:
-            curve.append({"update": update + 1, "true_score": true_score(policy, env, eval_set),
-                          "reward_model_reward": float(rm_rewards.mean())})
+            curve.append(
+                {
+                    "update": update + 1,
+                    "true_score": true_score(policy, env, eval_set),
+                    "reward_model_reward": float(rm_rewards.mean()),
+                }
+            )
     return policy, {"curve": curve}
 
 
@@ -258,8 +267,10 @@ def run_pipeline(**kwargs) -> dict:
     """
     unknown = sorted(set(kwargs) - {f for f in PipelineConfig.__dataclass_fields__})
     if unknown:
-        raise ValueError(f"run_pipeline has no argument {', '.join(map(repr, unknown))}; its arguments are: "
-                         f"{', '.join(PipelineConfig.__dataclass_fields__)}")
+        raise ValueError(
+            f"run_pipeline has no argument {', '.join(map(repr, unknown))}; its arguments are: "
+            f"{', '.join(PipelineConfig.__dataclass_fields__)}"
+        )
     cfg = PipelineConfig(**kwargs)
     cfg.hidden_sizes = tuple(int(h) for h in cfg.hidden_sizes)
     if cfg.algorithm not in ALGORITHMS:
@@ -284,7 +295,7 @@ def run_pipeline(**kwargs) -> dict:
 
     # Step 2: comparisons -> reward model, measured on held-out comparisons.
     obs, winners, losers, oracle_sign = collect_comparisons(env, cfg.n_comparisons, rng)
-    n_heldout = max(1, int(round(cfg.heldout_fraction * cfg.n_comparisons)))
+    n_heldout = max(1, round(cfg.heldout_fraction * cfg.n_comparisons))
     n_train = cfg.n_comparisons - n_heldout
     if n_train < 1:
         raise ValueError("too few comparisons to keep some aside: raise n_comparisons")
@@ -304,9 +315,12 @@ def run_pipeline(**kwargs) -> dict:
         "demonstrations_best": demo_best,
         "rm_train_accuracy": pairwise_accuracy(reward_model, obs[:n_train], winners[:n_train], losers[:n_train]),
         "rm_heldout_accuracy": pairwise_accuracy(reward_model, obs[held], winners[held], losers[held]),
-        "rm_heldout_oracle_accuracy": pairwise_accuracy(reward_model, obs[held], winners[held], losers[held],
-                                                        oracle_sign[held]),
-        "label_oracle_agreement": float((oracle_sign[held] > 0).float().sum() / max(1, int((oracle_sign[held] != 0).sum()))),
+        "rm_heldout_oracle_accuracy": pairwise_accuracy(
+            reward_model, obs[held], winners[held], losers[held], oracle_sign[held]
+        ),
+        "label_oracle_agreement": float(
+            (oracle_sign[held] > 0).float().sum() / max(1, int((oracle_sign[held] != 0).sum()))
+        ),
         "kl_to_sft": mean_kl(policy, sft, eval_set[0]),
         "n_heldout_pairs": n_heldout,
         "curve": log["curve"],
@@ -336,10 +350,12 @@ def format_report(result: dict) -> str:
     lines += [f"{name:40s} {value:10.2f} {value / oracle:10.1%}" for name, value in rows]
     lines.append("")
     lines.append(f"demonstrations that were the oracle's best response: {result['demonstrations_best']:.1%}")
-    lines.append(f"reward model, held-out pairs ({result['n_heldout_pairs']}): "
-                 f"{result['rm_heldout_accuracy']:.1%} agree with the rater's label, "
-                 f"{result['rm_heldout_oracle_accuracy']:.1%} with the oracle's order "
-                 f"(the labels themselves agree with the oracle {result['label_oracle_agreement']:.1%})")
+    lines.append(
+        f"reward model, held-out pairs ({result['n_heldout_pairs']}): "
+        f"{result['rm_heldout_accuracy']:.1%} agree with the rater's label, "
+        f"{result['rm_heldout_oracle_accuracy']:.1%} with the oracle's order "
+        f"(the labels themselves agree with the oracle {result['label_oracle_agreement']:.1%})"
+    )
     lines.append(f"KL(RLHF policy || SFT policy) = {result['kl_to_sft']:.3f} nats; {result['seconds']:.1f} s")
     return "\n".join(lines)
 
@@ -349,11 +365,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="rldojo rlhf",
         description="The course's three RLHF steps in miniature on ChatbotFeedback-v0: a supervised policy from "
-                    "demonstrations, a Bradley-Terry reward model from comparisons, then policy optimisation "
-                    "against the reward model with a KL penalty to the supervised policy.")
+        "demonstrations, a Bradley-Terry reward model from comparisons, then policy optimisation "
+        "against the reward model with a KL penalty to the supervised policy.",
+    )
     p.add_argument("--queries", choices=("text", "course"), default=d.queries)
-    p.add_argument("--rater", choices=("oracle", "noisy", "human"), default=d.rater,
-                   help="who demonstrates and compares (human: you, in the terminal)")
+    p.add_argument(
+        "--rater",
+        choices=("oracle", "noisy", "human"),
+        default=d.rater,
+        help="who demonstrates and compares (human: you, in the terminal)",
+    )
     p.add_argument("--embedder", choices=("hashed", "minilm"), default=d.embedder)
     p.add_argument("--demonstrations", type=int, default=d.n_demonstrations, help="step 1: demonstrated queries")
     p.add_argument("--comparisons", type=int, default=d.n_comparisons, help="step 2: ranked pairs")
@@ -374,10 +395,18 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     torch.set_num_threads(1)
     result = run_pipeline(
-        queries=args.queries, rater=args.rater, embedder=args.embedder,
-        n_demonstrations=args.demonstrations, n_comparisons=args.comparisons,
-        heldout_fraction=args.heldout_fraction, algorithm=args.algorithm, kl_coef=args.kl_coef,
-        rl_updates=args.updates, rl_batch=args.batch_size, learning_rate=args.learning_rate, seed=args.seed,
+        queries=args.queries,
+        rater=args.rater,
+        embedder=args.embedder,
+        n_demonstrations=args.demonstrations,
+        n_comparisons=args.comparisons,
+        heldout_fraction=args.heldout_fraction,
+        algorithm=args.algorithm,
+        kl_coef=args.kl_coef,
+        rl_updates=args.updates,
+        rl_batch=args.batch_size,
+        learning_rate=args.learning_rate,
+        seed=args.seed,
     )
     if args.out:
         with open(args.out, "w") as f:

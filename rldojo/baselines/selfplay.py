@@ -65,8 +65,8 @@ from rldojo.envs.go.board import BLACK, WHITE, GoBoard, board_from_planes
 from rldojo.envs.go.opponents import move_effects
 
 # Sizes of the feature blocks; their offsets are computed per board size.
-N_PATTERN = 4 ** 8
-N_LIBERTY_PATTERN = 8 ** 4
+N_PATTERN = 4**8
+N_LIBERTY_PATTERN = 8**4
 N_CAPTURE = 4
 N_LIBERTIES = 4
 N_RESCUE = 3
@@ -103,18 +103,30 @@ class GoFeatures:
             a, b = sorted((min(r, size - 1 - r), min(c, size - 1 - c)))
             classes.append(a * size + b)
         offset = 0
-        self.o_pattern = offset; offset += N_PATTERN
-        self.o_liberty_pattern = offset; offset += N_LIBERTY_PATTERN
-        self.o_place = offset; offset += n
-        self.o_capture = offset; offset += N_CAPTURE
-        self.o_liberties = offset; offset += N_LIBERTIES
-        self.o_rescue = offset; offset += N_RESCUE
-        self.o_atari = offset; offset += N_ATARI
-        self.o_eye = offset; offset += N_EYE
-        self.o_distance = offset; offset += N_DISTANCE
-        self.o_pass = offset; offset += N_PASS
-        self.o_bias = offset; offset += N_BIAS
-        self.o_influence = offset; offset += N_INFLUENCE
+        self.o_pattern = offset
+        offset += N_PATTERN
+        self.o_liberty_pattern = offset
+        offset += N_LIBERTY_PATTERN
+        self.o_place = offset
+        offset += n
+        self.o_capture = offset
+        offset += N_CAPTURE
+        self.o_liberties = offset
+        offset += N_LIBERTIES
+        self.o_rescue = offset
+        offset += N_RESCUE
+        self.o_atari = offset
+        offset += N_ATARI
+        self.o_eye = offset
+        offset += N_EYE
+        self.o_distance = offset
+        offset += N_DISTANCE
+        self.o_pass = offset
+        offset += N_PASS
+        self.o_bias = offset
+        offset += N_BIAS
+        self.o_influence = offset
+        offset += N_INFLUENCE
         self.size_total = offset
         self.place = [self.o_place + k for k in classes]
         self.rc = [divmod(p, size) for p in range(n)]
@@ -123,8 +135,14 @@ class GoFeatures:
         distance = np.abs(rr[:, None] - rr[None, :]) + np.abs(cc[:, None] - cc[None, :])
         self.kernel = np.where(distance <= 3, 1.0 / (1.0 + distance), 0.0)
 
-    def of_move(self, board: GoBoard, point: int, last_rc: tuple[int, int] | None, score_bucket: int,
-                influence: list[int] | None = None) -> list[int]:
+    def of_move(
+        self,
+        board: GoBoard,
+        point: int,
+        last_rc: tuple[int, int] | None,
+        score_bucket: int,
+        influence: list[int] | None = None,
+    ) -> list[int]:
         """The indices of the features that are on for the side to move playing ``point``."""
         if point == self.pass_action:
             opponent_passed = 1 if board.consecutive_passes else 0
@@ -244,8 +262,10 @@ class SelfPlaySarsa(Agent):
         self.features = GoFeatures(self.board_size)
         window = int(self.config.shape_window)
         if not 0 <= window <= min(MAX_WINDOW, self.board_size):
-            raise ValueError(f"shape_window must be from 0 to {min(MAX_WINDOW, self.board_size)} on a "
-                             f"{self.board_size}x{self.board_size} board, got {window}")
+            raise ValueError(
+                f"shape_window must be from 0 to {min(MAX_WINDOW, self.board_size)} on a "
+                f"{self.board_size}x{self.board_size} board, got {window}"
+            )
         self.shapes = BoardShapes(self.board_size, window, offset=self.features.size_total) if window else None
         size = self.shapes.end if self.shapes else self.features.size_total
         # Two learners, each its own weights: weights[BLACK], weights[WHITE].
@@ -287,7 +307,7 @@ class SelfPlaySarsa(Agent):
         weights = self.weights[color]
         lengths = [len(f) for _, f in moves]
         local = np.fromiter(itertools.chain.from_iterable(f for _, f in moves), dtype=np.int64, count=sum(lengths))
-        q = np.add.reduceat(weights[local], np.cumsum([0] + lengths[:-1]))
+        q = np.add.reduceat(weights[local], np.cumsum([0, *lengths[:-1]]))
         if self.shapes is None:
             return q, None
         shapes = self.shapes.of_positions(self._after(board, [a for a, _ in moves]))
@@ -312,7 +332,7 @@ class SelfPlaySarsa(Agent):
         if not to_score:  # nothing good left: every legal move, the pass included
             to_score = moves
             if pass_action in legal and not ending:
-                to_score = moves + [(pass_action, self.features.of_move(board, pass_action, *context))]
+                to_score = [*moves, (pass_action, self.features.of_move(board, pass_action, *context))]
         q, shapes = self._q_values(board, color, to_score) if to_score else (np.empty(0), None)
         values = q.tolist() + ([self._final_value(board, color)] if ending else [])
         if epsilon > 0 and rng.random() < epsilon:
@@ -356,7 +376,7 @@ class SelfPlaySarsa(Agent):
             while True:
                 agent = env.agent_selection
                 color = BLACK if agent == "black" else WHITE
-                _, reward, termination, truncation, info = env.last(observe=False)
+                _, reward, termination, truncation, _info = env.last(observe=False)
                 if termination or truncation:
                     # The game is over: each learner's last move is judged by the result.
                     margin = env.board.score() / env.board.num_points  # black's side, komi included
@@ -371,7 +391,8 @@ class SelfPlaySarsa(Agent):
                 self.epsilon = cfg.epsilon_start + fraction * (cfg.epsilon_end - cfg.epsilon_start)
                 run.epsilon = self.epsilon
                 self._alpha = cfg.learning_rate + min(1.0, self.num_timesteps / budget) * (
-                    cfg.learning_rate_end - cfg.learning_rate)
+                    cfg.learning_rate_end - cfg.learning_rate
+                )
                 action, f, q = self._choose(board, board.legal_mask_view(), self.epsilon, self.rng)
                 if color in pending:
                     # s' is the position after the opponent's reply; a' is the move chosen in it.
@@ -382,8 +403,9 @@ class SelfPlaySarsa(Agent):
                 over = bool(env.terminations["black"])
                 black_reward = float(env.rewards["black"]) if over else 0.0
                 # The episode log records games from black's side: a "win" is black's.
-                step_info = {"is_success": env.rewards["black"] > 0,
-                             "winner": env.infos["black"].get("winner")} if over else {}
+                step_info = (
+                    {"is_success": env.rewards["black"] > 0, "winner": env.infos["black"].get("winner")} if over else {}
+                )
                 keep_going = run.step(black_reward, over, False, step_info)
                 if not keep_going and not over:
                     break
@@ -413,13 +435,19 @@ class SelfPlaySarsa(Agent):
     # ------------------------------------------------------------------ checkpoints
 
     def _state_dict(self) -> dict:
-        return {"black": self.weights[BLACK].copy(), "white": self.weights[WHITE].copy(),
-                "board_size": self.board_size, "epsilon": float(self.epsilon)}
+        return {
+            "black": self.weights[BLACK].copy(),
+            "white": self.weights[WHITE].copy(),
+            "board_size": self.board_size,
+            "epsilon": float(self.epsilon),
+        }
 
     def _load_state_dict(self, state: dict) -> None:
         if int(state["board_size"]) != self.board_size:
-            raise ValueError(f"the checkpoint is for a {state['board_size']}x{state['board_size']} board, "
-                             f"the env is {self.board_size}x{self.board_size}")
+            raise ValueError(
+                f"the checkpoint is for a {state['board_size']}x{state['board_size']} board, "
+                f"the env is {self.board_size}x{self.board_size}"
+            )
         for color, key in ((BLACK, "black"), (WHITE, "white")):
             w = np.asarray(state[key], dtype=np.float64)
             if w.shape != self.weights[color].shape:

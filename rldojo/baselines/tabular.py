@@ -31,7 +31,6 @@ import numpy as np
 from gymnasium import spaces
 
 from rldojo.baselines.agent import Agent, TrainingRun
-
 from rldojo.envs.common import action_mask
 
 

@@ -37,20 +37,34 @@ def build_parser(prog: str = "rldojo bench") -> argparse.ArgumentParser:
     parser.add_argument("--suite", choices=("quick", "full"), default="quick", help="which budgets to run")
     parser.add_argument("--envs", help="comma-separated entry labels or env ids to keep (default: all)")
     parser.add_argument("--agents", help="comma-separated agent names to keep (default: all)")
-    parser.add_argument("--seeds", type=int, default=None,
-                        help=f"seeds per run, 0..N-1 (default: {DEFAULT_SEEDS['quick']} quick, "
-                             f"{DEFAULT_SEEDS['full']} full)")
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        default=None,
+        help=f"seeds per run, 0..N-1 (default: {DEFAULT_SEEDS['quick']} quick, {DEFAULT_SEEDS['full']} full)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="local worker processes; 0 runs in this process")
     parser.add_argument("--out", default=None, help="output folder (default: results/<suite>)")
-    parser.add_argument("--ray", metavar="ADDRESS", default=None,
-                        help="send runs to a Ray cluster at ADDRESS; 'local' starts a local Ray instance")
-    parser.add_argument("--entries", metavar="MODULE:NAME", default=None,
-                        help="take the entries from a list (or a function returning one) instead of "
-                             "rldojo.bench.entries")
+    parser.add_argument(
+        "--ray",
+        metavar="ADDRESS",
+        default=None,
+        help="send runs to a Ray cluster at ADDRESS; 'local' starts a local Ray instance",
+    )
+    parser.add_argument(
+        "--entries",
+        metavar="MODULE:NAME",
+        default=None,
+        help="take the entries from a list (or a function returning one) instead of rldojo.bench.entries",
+    )
     parser.add_argument("--retry-failed", action="store_true", help="run again the runs recorded as failed")
     parser.add_argument("--dry-run", action="store_true", help="list the planned runs and stop")
-    parser.add_argument("--estimate-from", metavar="DIR", default=None,
-                        help="with --dry-run: estimate each run's CPU time from the runs in DIR/results.jsonl")
+    parser.add_argument(
+        "--estimate-from",
+        metavar="DIR",
+        default=None,
+        help="with --dry-run: estimate each run's CPU time from the runs in DIR/results.jsonl",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
 
@@ -60,15 +74,19 @@ def _dry_run(args, entries, seeds) -> int:
     costs = estimate_cpu(specs, args.estimate_from) if args.estimate_from else {}
     for spec in specs:
         cost = costs.get(spec.key)
-        print(f"{spec.key}  {spec.name}  budget={spec.budget:,}"
-              + ("" if not args.estimate_from else "  cpu=?" if cost is None else f"  cpu~{cost:,.1f}s"))
+        print(
+            f"{spec.key}  {spec.name}  budget={spec.budget:,}"
+            + ("" if not args.estimate_from else "  cpu=?" if cost is None else f"  cpu~{cost:,.1f}s")
+        )
     print(f"{args.suite} suite: {len(specs)} runs, {sum(s.budget for s in specs):,} env steps")
     if args.estimate_from:
         known = [costs[s.key] for s in specs if s.key in costs]
         total = sum(known)
-        print(f"estimated from {args.estimate_from}: {total:,.0f} CPU seconds for {len(known)} of "
-              f"{len(specs)} runs, about {total / max(1, args.workers) / 60:,.1f} minutes on "
-              f"{max(1, args.workers)} idle cores")
+        print(
+            f"estimated from {args.estimate_from}: {total:,.0f} CPU seconds for {len(known)} of "
+            f"{len(specs)} runs, about {total / max(1, args.workers) / 60:,.1f} minutes on "
+            f"{max(1, args.workers)} idle cores"
+        )
     return 0
 
 
@@ -88,8 +106,18 @@ def main(argv: list[str] | None = None, prog: str = "rldojo bench") -> int:
         entries = all_entries() if args.entries is None else load_entries(args.entries)
         if args.dry_run:
             return _dry_run(args, entries, seeds)
-        report = run_suite(entries, args.suite, seeds, out, args.workers, args.ray, envs=_split(args.envs),
-                           agents=_split(args.agents), progress=not args.no_progress, retry_failed=args.retry_failed)
+        report = run_suite(
+            entries,
+            args.suite,
+            seeds,
+            out,
+            args.workers,
+            args.ray,
+            envs=_split(args.envs),
+            agents=_split(args.agents),
+            progress=not args.no_progress,
+            retry_failed=args.retry_failed,
+        )
     except (ValueError, RuntimeError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

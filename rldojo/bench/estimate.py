@@ -23,7 +23,8 @@ def estimate_cpu(specs: list[RunSpec], results_dir: str | os.PathLike) -> dict[s
         cpu = record.get("cpu_time") or (wall + evaluation)
         train_share = wall / (wall + evaluation) if wall + evaluation > 0 else 1.0
         measured.setdefault((record["label"], record["agent"]), []).append(
-            (cpu * train_share / record["env_steps"], cpu * (1 - train_share)))
+            (cpu * train_share / record["env_steps"], cpu * (1 - train_share))
+        )
     costs = {}
     for spec in specs:
         samples = measured.get((spec.label, spec.agent))

@@ -14,6 +14,7 @@ metrics must be importable there too.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import multiprocessing
 import os
 import platform
@@ -60,8 +61,13 @@ def machine_info() -> dict:
                     break
     except OSError:
         pass
-    return {"host": platform.node(), "cpu": cpu, "cpus": os.cpu_count(), "python": platform.python_version(),
-            "platform": platform.platform(terse=True)}
+    return {
+        "host": platform.node(),
+        "cpu": cpu,
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(terse=True),
+    }
 
 
 def _versions() -> dict:
@@ -107,8 +113,18 @@ def execute_run(spec: RunSpec) -> dict:
     the curve metric is evaluated after each. Wall time counts training only.
     """
     record = base_record(spec)
-    record.update(status="failed", env_steps=0, wall_time=0.0, steps_per_second=None, eval_time=0.0,
-                  curve=[], metrics={}, error=None, started_at=_now(), pid=os.getpid())
+    record.update(
+        status="failed",
+        env_steps=0,
+        wall_time=0.0,
+        steps_per_second=None,
+        eval_time=0.0,
+        curve=[],
+        metrics={},
+        error=None,
+        started_at=_now(),
+        pid=os.getpid(),
+    )
     env = agent = None
     train_time = eval_time = 0.0
     cpu_started = time.process_time()
@@ -155,10 +171,8 @@ def execute_run(spec: RunSpec) -> dict:
             pass
     finally:
         if env is not None:
-            try:
+            with contextlib.suppress(Exception):
                 env.close()
-            except Exception:
-                pass
     record["wall_time"] = round(train_time, 6)
     record["eval_time"] = round(eval_time, 6)
     # CPU seconds of the whole run (making, training, evaluating): what a suite costs on an idle machine
@@ -173,9 +187,21 @@ def execute_run(spec: RunSpec) -> dict:
 def failed_record(spec: RunSpec, error: str) -> dict:
     """The record of a run whose worker died before it could answer."""
     record = base_record(spec)
-    record.update(status="failed", env_steps=0, wall_time=0.0, steps_per_second=None, eval_time=0.0, curve=[],
-                  metrics={}, error=error, started_at=None, finished_at=_now(), cpu_time=None,
-                  machine=machine_info(), versions=_versions())
+    record.update(
+        status="failed",
+        env_steps=0,
+        wall_time=0.0,
+        steps_per_second=None,
+        eval_time=0.0,
+        curve=[],
+        metrics={},
+        error=error,
+        started_at=None,
+        finished_at=_now(),
+        cpu_time=None,
+        machine=machine_info(),
+        versions=_versions(),
+    )
     return record
 
 
@@ -220,8 +246,9 @@ def run_pool(specs: list[RunSpec], workers: int, on_start: Callable, on_result: 
     context = multiprocessing.get_context("spawn")  # no fork of a process that holds torch threads
 
     def new_pool() -> concurrent.futures.ProcessPoolExecutor:
-        return concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                                      initializer=_worker_init, initargs=(os.getpid(),))
+        return concurrent.futures.ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(os.getpid(),)
+        )
 
     pool = new_pool()
     pending = list(reversed(specs))
@@ -306,9 +333,7 @@ def run_ray(specs: list[RunSpec], address: str, workers: int, on_start: Callable
                     started += 1
     finally:
         for ref in refs:  # interrupted: cancel what is left; none of it is recorded
-            try:
+            with contextlib.suppress(Exception):
                 ray.cancel(ref, force=True)
-            except Exception:
-                pass
         if started_here:
             ray.shutdown()

@@ -41,8 +41,9 @@ def canonical(value: Any) -> Any:
     return repr(value)
 
 
-def run_key(label: str, env_id: str, env_kwargs: dict, agent: str, hyperparameters: dict, seed: int,
-            budget: int) -> str:
+def run_key(
+    label: str, env_id: str, env_kwargs: dict, agent: str, hyperparameters: dict, seed: int, budget: int
+) -> str:
     """The stable identity of a run: a hash of what determines its outcome."""
     payload = [label, env_id, canonical(env_kwargs), agent, canonical(hyperparameters), int(seed), int(budget)]
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
@@ -83,8 +84,13 @@ def _entry_matches(entry, wanted: set[str]) -> bool:
     return entry.label in wanted or entry.env_id in wanted
 
 
-def plan_runs(entries, suite: str = "quick", seeds: int | Iterable[int] = 2, envs: Iterable[str] | None = None,
-              agents: Iterable[str] | None = None) -> list[RunSpec]:
+def plan_runs(
+    entries,
+    suite: str = "quick",
+    seeds: int | Iterable[int] = 2,
+    envs: Iterable[str] | None = None,
+    agents: Iterable[str] | None = None,
+) -> list[RunSpec]:
     """The runs of ``suite``: every entry and agent in it, on every seed, hyperparameters resolved.
 
     :param seeds: a count N (seeds 0..N-1) or the seeds themselves
@@ -104,8 +110,10 @@ def plan_runs(entries, suite: str = "quick", seeds: int | Iterable[int] = 2, env
         known = {e.label for e in entries} | {e.env_id for e in entries}
         unknown = sorted(wanted - known)
         if unknown:
-            raise ValueError(f"envs: unknown {', '.join(map(repr, unknown))}; known labels and ids: "
-                             f"{', '.join(sorted(known)) or '(no entries)'}")
+            raise ValueError(
+                f"envs: unknown {', '.join(map(repr, unknown))}; known labels and ids: "
+                f"{', '.join(sorted(known)) or '(no entries)'}"
+            )
         entries = [e for e in entries if _entry_matches(e, wanted)]
     wanted_agents = None
     if agents is not None:
@@ -113,8 +121,10 @@ def plan_runs(entries, suite: str = "quick", seeds: int | Iterable[int] = 2, env
         known_agents = {spec.agent for e in entries for spec in e.agents}
         unknown = sorted(wanted_agents - known_agents)
         if unknown:
-            raise ValueError(f"agents: unknown {', '.join(map(repr, unknown))}; agents in these entries: "
-                             f"{', '.join(sorted(known_agents)) or '(none)'}")
+            raise ValueError(
+                f"agents: unknown {', '.join(map(repr, unknown))}; agents in these entries: "
+                f"{', '.join(sorted(known_agents)) or '(none)'}"
+            )
     runs = []
     for entry in entries:
         if suite not in entry.suites:
@@ -128,14 +138,25 @@ def plan_runs(entries, suite: str = "quick", seeds: int | Iterable[int] = 2, env
             hyperparameters = {**defaults(entry.env_id, spec.agent), **spec.agent_kwargs}
             budget = int(spec.timesteps[suite])
             for seed in seed_list:
-                runs.append(RunSpec(
-                    key=run_key(entry.label, entry.env_id, env_kwargs, spec.agent, hyperparameters, seed, budget),
-                    label=entry.label, env_id=entry.env_id, env_kwargs=env_kwargs, agent=spec.agent,
-                    hyperparameters=hyperparameters, seed=seed, budget=budget, suite=suite,
-                    metric=entry.metric, curve_metric=entry.curve_metric, headline=entry.headline,
-                    higher_is_better=entry.higher_is_better, solved_at=entry.solved_at,
-                    eval_points=max(1, int(entry.eval_points)),
-                ))
+                runs.append(
+                    RunSpec(
+                        key=run_key(entry.label, entry.env_id, env_kwargs, spec.agent, hyperparameters, seed, budget),
+                        label=entry.label,
+                        env_id=entry.env_id,
+                        env_kwargs=env_kwargs,
+                        agent=spec.agent,
+                        hyperparameters=hyperparameters,
+                        seed=seed,
+                        budget=budget,
+                        suite=suite,
+                        metric=entry.metric,
+                        curve_metric=entry.curve_metric,
+                        headline=entry.headline,
+                        higher_is_better=entry.higher_is_better,
+                        solved_at=entry.solved_at,
+                        eval_points=max(1, int(entry.eval_points)),
+                    )
+                )
     keys = [r.key for r in runs]
     if len(set(keys)) != len(keys):
         raise ValueError("two runs of the suite have the same key (an entry or agent is listed twice)")

@@ -45,8 +45,12 @@ class Progress:
             self.bar.update(1)
             self._show()
         elif self.enabled:
-            print(f"[{self.count}/{self.total}] {record['status']:6} {record['name']} "
-                  f"({record['env_steps']:,} steps, {record['wall_time']:.1f}s){failure}", file=sys.stderr, flush=True)
+            print(
+                f"[{self.count}/{self.total}] {record['status']:6} {record['name']} "
+                f"({record['env_steps']:,} steps, {record['wall_time']:.1f}s){failure}",
+                file=sys.stderr,
+                flush=True,
+            )
 
     def close(self):
         if self.bar is not None:

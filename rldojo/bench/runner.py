@@ -28,10 +28,21 @@ class SuiteReport:
     results: Path
 
 
-def run_suite(entries, suite: str = "quick", seeds: int | Iterable[int] | None = None,
-              out: str | os.PathLike = "results", workers: int = 2, ray_address: str | None = None, *,
-              envs: Iterable[str] | None = None, agents: Iterable[str] | None = None, progress: bool = True,
-              summarize: bool = True, retry_failed: bool = False, log: Callable[[str], None] = print) -> SuiteReport:
+def run_suite(
+    entries,
+    suite: str = "quick",
+    seeds: int | Iterable[int] | None = None,
+    out: str | os.PathLike = "results",
+    workers: int = 2,
+    ray_address: str | None = None,
+    *,
+    envs: Iterable[str] | None = None,
+    agents: Iterable[str] | None = None,
+    progress: bool = True,
+    summarize: bool = True,
+    retry_failed: bool = False,
+    log: Callable[[str], None] = print,
+) -> SuiteReport:
     """Run every run of ``suite`` not yet in ``out/results.jsonl``; the function the CLI wraps.
 
     :param entries: the suite's entries (``rldojo.bench.suites.all_entries()`` for the real one)
@@ -41,7 +52,7 @@ def run_suite(entries, suite: str = "quick", seeds: int | Iterable[int] | None =
     :param retry_failed: run again the runs whose last record is a failure
     """
     if seeds is None:
-        seeds = DEFAULT_SEEDS[suite] if suite in DEFAULT_SEEDS else 1
+        seeds = DEFAULT_SEEDS.get(suite, 1)
     if workers < 0:
         raise ValueError(f"workers must be 0 or more, got {workers}")
     specs = plan_runs(entries, suite, seeds, envs, agents)
@@ -55,11 +66,19 @@ def run_suite(entries, suite: str = "quick", seeds: int | Iterable[int] | None =
         todo = [s for s in specs if s.key not in done_keys]
         steps = sum(s.budget for s in specs)
         seed_count = len({s.seed for s in specs})
-        log(f"{suite} suite: {len(specs)} runs planned ({len({s.label for s in specs})} entries, {seed_count} seeds, "
+        log(
+            f"{suite} suite: {len(specs)} runs planned ({len({s.label for s in specs})} entries, {seed_count} seeds, "
             f"{steps:,} env steps); {len(specs) - len(todo)} already in {results.path}, {len(todo)} to run"
-            + ("" if not todo else f" on Ray ({ray_address})" if ray_address else
-               " in this process" if workers == 0 else
-               f" with {min(workers, len(todo))} worker process{'es' if min(workers, len(todo)) > 1 else ''}"))
+            + (
+                ""
+                if not todo
+                else f" on Ray ({ray_address})"
+                if ray_address
+                else " in this process"
+                if workers == 0
+                else f" with {min(workers, len(todo))} worker process{'es' if min(workers, len(todo)) > 1 else ''}"
+            )
+        )
         bar = Progress(len(todo), progress)
 
         def on_result(record: dict) -> None:
@@ -83,8 +102,10 @@ def run_suite(entries, suite: str = "quick", seeds: int | Iterable[int] | None =
         finally:
             bar.close()
     if interrupted:
-        log(f"interrupted: {finished} runs recorded in {results.path}; the same command resumes the other "
-            f"{len(todo) - finished}")
+        log(
+            f"interrupted: {finished} runs recorded in {results.path}; the same command resumes the other "
+            f"{len(todo) - finished}"
+        )
     else:
         if failed:
             log(f"{failed} run(s) failed; their tracebacks are in {results.path}")
@@ -96,5 +117,11 @@ def run_suite(entries, suite: str = "quick", seeds: int | Iterable[int] | None =
             except KeyboardInterrupt:
                 interrupted = True
                 log(f"summary interrupted; every run is recorded: python -m rldojo.bench.summarize {out} makes it")
-    return SuiteReport(planned=len(specs), skipped=len(specs) - len(todo), finished=finished, failed=failed,
-                       interrupted=interrupted, results=results.path)
+    return SuiteReport(
+        planned=len(specs),
+        skipped=len(specs) - len(todo),
+        finished=finished,
+        failed=failed,
+        interrupted=interrupted,
+        results=results.path,
+    )

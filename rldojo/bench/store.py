@@ -43,7 +43,9 @@ class ResultsFile:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 os.close(fd)
-                raise RuntimeError(f"another benchmark run is writing to {self.path}; wait for it or use another --out")
+                raise RuntimeError(
+                    f"another benchmark run is writing to {self.path}; wait for it or use another --out"
+                ) from None
         except ImportError:  # no flock on this platform: no guard against a second writer
             pass
         self._fd = fd
@@ -119,8 +121,9 @@ def read_results(path: str | os.PathLike) -> list[dict]:
         try:
             record = json.loads(line)
         except ValueError:
-            warnings.warn(f"{path}:{number}: not a whole JSON line (a run killed while writing?); skipped",
-                          stacklevel=2)
+            warnings.warn(
+                f"{path}:{number}: not a whole JSON line (a run killed while writing?); skipped", stacklevel=2
+            )
             continue
         if isinstance(record, dict) and "key" in record:
             records.append(record)

@@ -127,19 +127,21 @@ def agent_rows(records: list[dict]) -> list[dict]:
         metric_names = []
         for r in runs:
             metric_names += [m for m in r["metrics"] if m not in metric_names]
-        rows.append({
-            "agent": name,
-            "kind": "sb3" if is_sb3(runs[0]["agent"]) else "hand-written",
-            "budget": runs[0]["budget"],
-            "seeds": len(runs),
-            "mean": _mean(values),
-            "ci": (low, high),
-            "others": {m: _mean(r["metrics"].get(m) for r in runs) for m in metric_names if m != headline},
-            "solved": sum(s is not None for s in solved),
-            "steps_to_solve": _mean(solved),
-            "wall_time": _mean(r.get("wall_time") for r in runs),
-            "steps_per_second": _mean(r.get("steps_per_second") for r in runs),
-        })
+        rows.append(
+            {
+                "agent": name,
+                "kind": "sb3" if is_sb3(runs[0]["agent"]) else "hand-written",
+                "budget": runs[0]["budget"],
+                "seeds": len(runs),
+                "mean": _mean(values),
+                "ci": (low, high),
+                "others": {m: _mean(r["metrics"].get(m) for r in runs) for m in metric_names if m != headline},
+                "solved": sum(s is not None for s in solved),
+                "steps_to_solve": _mean(solved),
+                "wall_time": _mean(r.get("wall_time") for r in runs),
+                "steps_per_second": _mean(r.get("steps_per_second") for r in runs),
+            }
+        )
     return rows
 
 
@@ -169,9 +171,12 @@ def entry_table(label: str, records: list[dict]) -> tuple[str, list[dict]]:
         others += [m for m in row["others"] if m not in others]
     # the ratio columns only where there is an SB3 agent to compare with
     ratios = reference is not None and any(row["kind"] == "hand-written" for row in rows)
-    header = (["agent", "seeds", "budget", f"{headline} (95% CI)"] + others
-              + ["steps to solve", "train time (s)", "steps/s"]
-              + ([f"{headline} ÷ SB3", "steps/s ÷ SB3"] if ratios else []))
+    header = (
+        ["agent", "seeds", "budget", f"{headline} (95% CI)"]
+        + others
+        + ["steps to solve", "train time (s)", "steps/s"]
+        + ([f"{headline} ÷ SB3", "steps/s ÷ SB3"] if ratios else [])
+    )
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
     for row in rows:
         if first.get("solved_at") is None:
@@ -179,32 +184,47 @@ def entry_table(label: str, records: list[dict]) -> tuple[str, list[dict]]:
         elif row["solved"] == 0:
             solve = "not solved"
         else:
-            solve = f"{round(row['steps_to_solve']):,}" + ("" if row["solved"] == row["seeds"] else
-                                                  f" ({row['solved']}/{row['seeds']})")
+            solve = f"{round(row['steps_to_solve']):,}" + (
+                "" if row["solved"] == row["seeds"] else f" ({row['solved']}/{row['seeds']})"
+            )
         low, high = row["ci"]
         headline_cell = f"{fmt(row['mean'])} [{fmt(low)}, {fmt(high)}]"
         compare = reference is not None and row["kind"] == "hand-written"
-        cells = ([row["agent"], str(row["seeds"]), f"{row['budget']:,}", headline_cell]
-                 + [fmt(row["others"].get(m)) for m in others]
-                 + [solve, fmt(row["wall_time"]), fmt(row["steps_per_second"])])
+        cells = (
+            [row["agent"], str(row["seeds"]), f"{row['budget']:,}", headline_cell]
+            + [fmt(row["others"].get(m)) for m in others]
+            + [solve, fmt(row["wall_time"]), fmt(row["steps_per_second"])]
+        )
         if ratios:
-            cells += [fmt_ratio(_ratio(row["mean"], reference["mean"])) if compare else "—",
-                      fmt_ratio(_ratio(row["steps_per_second"], reference["steps_per_second"])) if compare else "—"]
+            cells += [
+                fmt_ratio(_ratio(row["mean"], reference["mean"])) if compare else "—",
+                fmt_ratio(_ratio(row["steps_per_second"], reference["steps_per_second"])) if compare else "—",
+            ]
         lines.append("| " + " | ".join(cells) + " |")
     common, special = env_kwargs_split(records)
-    parts = [f"## {label}", "",
-             f"`{first['env_id']}` with `{json.dumps(common, sort_keys=True)}`"
-             + "".join(f", {agent} adds `{json.dumps(extra, sort_keys=True)}`" for agent, extra in special.items())
-             + "; "
-             f"headline `{headline}` ({'higher' if higher else 'lower'} is better)"
-             + (f", solved at {first['solved_at']:g}" if first.get("solved_at") is not None else "") + ".", "",
-             *lines, ""]
+    parts = [
+        f"## {label}",
+        "",
+        f"`{first['env_id']}` with `{json.dumps(common, sort_keys=True)}`"
+        + "".join(f", {agent} adds `{json.dumps(extra, sort_keys=True)}`" for agent, extra in special.items())
+        + "; "
+        f"headline `{headline}` ({'higher' if higher else 'lower'} is better)"
+        + (f", solved at {first['solved_at']:g}" if first.get("solved_at") is not None else "")
+        + ".",
+        "",
+        *lines,
+        "",
+    ]
     variants = variant_notes(records)
     if variants:
         parts += ["Runs of one agent with other hyperparameters: " + "; ".join(variants) + ".", ""]
     if ratios:
-        parts += [f"Ratios: each hand-written agent ÷ {reference['agent']}, the best SB3 agent here on `{headline}`"
-                  + ("" if higher else " (lower is better, so below 1× is better)") + ".", ""]
+        parts += [
+            f"Ratios: each hand-written agent ÷ {reference['agent']}, the best SB3 agent here on `{headline}`"
+            + ("" if higher else " (lower is better, so below 1× is better)")
+            + ".",
+            "",
+        ]
     return "\n".join(parts), rows
 
 
@@ -213,8 +233,9 @@ def variant_notes(records: list[dict]) -> list[str]:
     notes = []
     groups = agent_groups(records)
     for base in sorted({name.split(" #")[0] for name in groups if " #" in name}):
-        named = {name: runs[0].get("hyperparameters") or {} for name, runs in groups.items()
-                 if name.startswith(base + " #")}
+        named = {
+            name: runs[0].get("hyperparameters") or {} for name, runs in groups.items() if name.startswith(base + " #")
+        }
         keys = sorted({k for hp in named.values() for k in hp})
         differing = [k for k in keys if len({json.dumps(hp.get(k), sort_keys=True) for hp in named.values()}) > 1]
         for name, hp in named.items():
@@ -283,8 +304,16 @@ def plot_entry(label: str, records: list[dict], path: Path) -> Path | None:
         bands = np.array([bootstrap_ci(v, resamples=2000) for v in values])
         style = "--" if is_sb3(agent) else "-"
         colour = colours(index % 10)
-        ax.plot(steps, mean, style, color=colour, marker="o", markersize=3, linewidth=1.8,
-                label=f"{agent} ({len(runs)} seed{'s' if len(runs) != 1 else ''})")
+        ax.plot(
+            steps,
+            mean,
+            style,
+            color=colour,
+            marker="o",
+            markersize=3,
+            linewidth=1.8,
+            label=f"{agent} ({len(runs)} seed{'s' if len(runs) != 1 else ''})",
+        )
         if len(runs) > 1:
             ax.fill_between(steps, bands[:, 0], bands[:, 1], color=colour, alpha=0.18, linewidth=0)
     solved_at = records[0].get("solved_at")
@@ -323,13 +352,17 @@ def summary_markdown(records: list[dict], curves_dir: Path | None = None, plots:
     failed = [r for r in runs if r.get("status") != "ok"]
     suites = sorted({r.get("suite") for r in runs if r.get("suite")})
     cpu = sum(r.get("cpu_time") or 0.0 for r in runs)
-    parts = ["# Benchmark results", "",
-             f"{len(runs)} runs ({len(ok)} ok, {len(failed)} failed) of the {', '.join(suites) or '?'} suite"
-             f"{_span(runs)}. Each row is one agent: the headline metric's mean over seeds with a 95% bootstrap "
-             "confidence interval, the env steps at which the learning curve first reached the solved level "
-             "(mean over the seeds that reached it), training wall time and env steps per second (evaluation "
-             "excluded), and each hand-written agent's ratio to the best SB3 agent."
-             + (f" The runs took {cpu:,.0f} CPU seconds in all." if cpu else ""), ""]
+    parts = [
+        "# Benchmark results",
+        "",
+        f"{len(runs)} runs ({len(ok)} ok, {len(failed)} failed) of the {', '.join(suites) or '?'} suite"
+        f"{_span(runs)}. Each row is one agent: the headline metric's mean over seeds with a 95% bootstrap "
+        "confidence interval, the env steps at which the learning curve first reached the solved level "
+        "(mean over the seeds that reached it), training wall time and env steps per second (evaluation "
+        "excluded), and each hand-written agent's ratio to the best SB3 agent."
+        + (f" The runs took {cpu:,.0f} CPU seconds in all." if cpu else ""),
+        "",
+    ]
     by_label: dict[str, list[dict]] = defaultdict(list)
     for record in ok:
         by_label[record["label"]].append(record)

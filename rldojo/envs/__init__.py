@@ -31,8 +31,7 @@ _ENV_CLASSES = {
     "CartPolePixelsEnv": "rldojo.envs.pixels",
 }
 
-__all__ = ["BanditEnv", "CartPolePixelsEnv", "ChatbotFeedbackEnv", "GoEnv", "KuhnPokerEnv", "LeducHoldemEnv",
-           "MazeEnv"]
+__all__ = ["BanditEnv", "CartPolePixelsEnv", "ChatbotFeedbackEnv", "GoEnv", "KuhnPokerEnv", "LeducHoldemEnv", "MazeEnv"]
 
 
 def __getattr__(name: str) -> Any:

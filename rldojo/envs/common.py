@@ -8,7 +8,8 @@ score, an exploitability) call :func:`policy_action` and so accept either.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import gymnasium as gym
 import numpy as np
@@ -27,8 +28,9 @@ __all__ = [
 ]
 
 
-def policy_action(policy: Any, observation: Any, mask: np.ndarray | None = None, deterministic: bool = True,
-                  batch: bool = False) -> Any:
+def policy_action(
+    policy: Any, observation: Any, mask: np.ndarray | None = None, deterministic: bool = True, batch: bool = False
+) -> Any:
     """The action ``policy`` chooses for ``observation`` (or the actions, for a batch when ``batch``).
 
     :param policy: anything with ``predict(obs, deterministic=..., action_masks=...)`` or a callable obs -> action
@@ -48,8 +50,9 @@ def policy_action(policy: Any, observation: Any, mask: np.ndarray | None = None,
     elif callable(policy):
         action = [policy(obs) for obs in observation] if batch else policy(observation)
     else:
-        raise ValueError(f"policy must have a predict method or be a callable obs -> action, "
-                         f"got {type(policy).__name__}")
+        raise ValueError(
+            f"policy must have a predict method or be a callable obs -> action, got {type(policy).__name__}"
+        )
     action = np.asarray(action)
     if batch:
         return action.reshape(len(observation), *action.shape[1:]) if action.ndim else action.reshape(1)
@@ -101,8 +104,14 @@ class LegalActionSpace(spaces.Discrete):
         under that sample; a fallback legal everywhere keeps it legal.
     """
 
-    def __init__(self, n: int, legal_mask: Callable[[], np.ndarray], fallback: np.ndarray | None = None,
-                 fallback_after_seed: bool = False, seed=None):
+    def __init__(
+        self,
+        n: int,
+        legal_mask: Callable[[], np.ndarray],
+        fallback: np.ndarray | None = None,
+        fallback_after_seed: bool = False,
+        seed=None,
+    ):
         super().__init__(n, seed=seed)
         self._legal_mask = legal_mask
         self._fallback = fallback

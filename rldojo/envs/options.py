@@ -6,7 +6,8 @@ It imports nothing, so rules modules (which must not import Gymnasium) can use i
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 __all__ = ["check_choice", "check_render_mode"]
 
@@ -25,5 +26,6 @@ def check_choice(name: str, value: Any, allowed: Iterable[Any]) -> None:
 def check_render_mode(render_mode: str | None, metadata: dict) -> None:
     """The check every env's ``render_mode`` argument gets: None or one of ``metadata["render_modes"]``."""
     if render_mode is not None and render_mode not in metadata["render_modes"]:
-        raise ValueError(f"render_mode must be None or one of {', '.join(map(repr, metadata['render_modes']))}, "
-                         f"got {render_mode!r}")
+        raise ValueError(
+            f"render_mode must be None or one of {', '.join(map(repr, metadata['render_modes']))}, got {render_mode!r}"
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from typing import Any, ClassVar
 
 import gymnasium as gym
 import numpy as np
@@ -78,17 +79,28 @@ class CartPolePixelsEnv(gym.Env):
     - v0: first version.
     """
 
-    metadata = {"render_modes": ["human", "rgb_array"], "render_fps": 50}
+    metadata: ClassVar[dict[str, Any]] = {"render_modes": ["human", "rgb_array"], "render_fps": 50}
 
-    def __init__(self, frame_stack: int = 4, difference: bool = False, downscale: int = 4,
-                 crop_width: int = CROP_WIDTH, render_mode: str | None = None):
+    def __init__(
+        self,
+        frame_stack: int = 4,
+        difference: bool = False,
+        downscale: int = 4,
+        crop_width: int = CROP_WIDTH,
+        render_mode: str | None = None,
+    ):
         if not isinstance(frame_stack, (int, np.integer)) or not 1 <= frame_stack <= 8:
             raise ValueError(f"frame_stack must be an integer from 1 to 8, got {frame_stack!r}")
         check_choice("downscale", downscale, (1, 2, 4, 5, 8))
-        if not isinstance(crop_width, (int, np.integer)) or not 80 <= crop_width <= SCREEN_WIDTH \
-                or crop_width % downscale:
-            raise ValueError(f"crop_width must be an integer from 80 to {SCREEN_WIDTH}, a multiple of downscale "
-                             f"({downscale}), got {crop_width!r}")
+        if (
+            not isinstance(crop_width, (int, np.integer))
+            or not 80 <= crop_width <= SCREEN_WIDTH
+            or crop_width % downscale
+        ):
+            raise ValueError(
+                f"crop_width must be an integer from 80 to {SCREEN_WIDTH}, a multiple of downscale "
+                f"({downscale}), got {crop_width!r}"
+            )
         check_render_mode(render_mode, self.metadata)
         if difference and frame_stack < 2:
             raise ValueError("difference=True needs frame_stack >= 2 (the newest frame plus differences)")
@@ -165,8 +177,13 @@ class CartPolePixelsEnv(gym.Env):
         self._frames.append(self._process(self._draw()))
         if self.render_mode == "human":
             self.render()
-        return (self._observation(), float(reward), bool(terminated), bool(truncated),
-                {**info, "state": np.array(state, dtype=np.float32)})
+        return (
+            self._observation(),
+            float(reward),
+            bool(terminated),
+            bool(truncated),
+            {**info, "state": np.array(state, dtype=np.float32)},
+        )
 
     def render(self):
         if self.render_mode is None:

@@ -30,9 +30,7 @@ def import_pygame():
         os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
         import pygame
     except ImportError as error:  # pragma: no cover - pygame is a dependency
-        raise DependencyNotInstalled(
-            "pygame is not installed; rendering needs it: run `pip install pygame`"
-        ) from error
+        raise DependencyNotInstalled("pygame is not installed; rendering needs it: run `pip install pygame`") from error
     return pygame
 
 

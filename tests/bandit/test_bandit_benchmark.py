@@ -18,8 +18,14 @@ def test_entry_names_registered_agents_and_a_lower_is_better_regret():
     (entry,) = ENTRIES
     assert entry.env_id == "Bandit-v0" and entry.headline == "regret_per_step" and not entry.higher_is_better
     names = [spec.agent for spec in entry.agents]
-    assert set(names) == {"bandit-epsilon-greedy", "bandit-ucb", "bandit-thompson", "bandit-gradient",
-                          "sb3-ppo", "sb3-dqn"}
+    assert set(names) == {
+        "bandit-epsilon-greedy",
+        "bandit-ucb",
+        "bandit-thompson",
+        "bandit-gradient",
+        "sb3-ppo",
+        "sb3-dqn",
+    }
     assert all(name in AGENTS for name in names)
     gym.make(entry.env_id, **entry.env_kwargs)  # the kwargs are valid
 

@@ -1,5 +1,6 @@
 """Bandit-v0 and its rules: the reward model, drift, regret, seeding, the API checkers, rendering, errors."""
 
+import re
 import warnings
 
 import gymnasium as gym
@@ -11,8 +12,13 @@ from stable_baselines3.common.env_checker import check_env as sb3_check_env
 from rldojo.envs.bandit.env import BanditEnv
 from rldojo.envs.bandit.rules import KArmedBandit
 
-OPTIONS = [{}, {"arms": "bernoulli"}, {"nonstationary": True}, {"arms": "bernoulli", "nonstationary": True, "k": 3},
-           {"problem_seed": 4, "horizon": 7}]
+OPTIONS = [
+    {},
+    {"arms": "bernoulli"},
+    {"nonstationary": True},
+    {"arms": "bernoulli", "nonstationary": True, "k": 3},
+    {"problem_seed": 4, "horizon": 7},
+]
 
 
 # ---------------------------------------------------------------- rules
@@ -84,12 +90,15 @@ def test_the_noise_does_not_depend_on_the_arm_pulled():
     np.testing.assert_allclose(rewards_a - first.values[rows, arms_a], rewards_b - second.values[rows, arms_b])
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"k": 1}, "k must be an integer of at least 2"),
-    ({"arms": "poisson"}, "arms must be one of 'gaussian', 'bernoulli'"),
-    ({"drift": -0.1}, "drift must be"),
-    ({"n_problems": 0}, "n_problems must be a positive integer"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"k": 1}, "k must be an integer of at least 2"),
+        ({"arms": "poisson"}, "arms must be one of 'gaussian', 'bernoulli'"),
+        ({"drift": -0.1}, "drift must be"),
+        ({"n_problems": 0}, "n_problems must be a positive integer"),
+    ],
+)
 def test_rules_reject_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         KArmedBandit(**kwargs)
@@ -172,15 +181,18 @@ def test_cumulative_regret_of_always_pulling_the_best_arm_is_zero():
     assert total == 0.0 and env.cumulative_regret == 0.0
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"k": 0}, "k must be an integer of at least 2"),
-    ({"arms": "normal"}, "arms must be one of"),
-    ({"horizon": 0}, "horizon must be a positive integer"),
-    ({"drift": float("nan")}, "drift must be"),
-    ({"problem_seed": -1}, "problem_seed must be None or a non-negative integer"),
-    ({"render_mode": "video"}, "render_mode must be None or one of"),
-    ({"nonstationary": "yes"}, "nonstationary must be True or False"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"k": 0}, "k must be an integer of at least 2"),
+        ({"arms": "normal"}, "arms must be one of"),
+        ({"horizon": 0}, "horizon must be a positive integer"),
+        ({"drift": float("nan")}, "drift must be"),
+        ({"problem_seed": -1}, "problem_seed must be None or a non-negative integer"),
+        ({"render_mode": "video"}, "render_mode must be None or one of"),
+        ({"nonstationary": "yes"}, "nonstationary must be True or False"),
+    ],
+)
 def test_env_rejects_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         BanditEnv(**kwargs)
@@ -191,7 +203,7 @@ def test_env_rejects_bad_actions_and_options():
     with pytest.raises(RuntimeError, match="reset"):
         env.step(0)
     env.reset(seed=0)
-    with pytest.raises(ValueError, match="action must be an arm index in 0..2"):
+    with pytest.raises(ValueError, match=re.escape("action must be an arm index in 0..2")):
         env.step(3)
     with pytest.raises(ValueError, match="unknown reset option"):
         env.reset(options={"arms": 3})

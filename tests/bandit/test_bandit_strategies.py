@@ -14,8 +14,12 @@ AGENT_NAMES = ["bandit-epsilon-greedy", "bandit-ucb", "bandit-thompson", "bandit
 
 
 def test_ucb_beats_epsilon_greedy_on_the_10_armed_testbed():
-    result = bandits.testbed({"epsilon-greedy": ("bandit-epsilon-greedy", {"epsilon": 0.1}),
-                              "UCB": ("bandit-ucb", {"c": 2.0})}, n_problems=400, n_steps=1000, seed=0)
+    result = bandits.testbed(
+        {"epsilon-greedy": ("bandit-epsilon-greedy", {"epsilon": 0.1}), "UCB": ("bandit-ucb", {"c": 2.0})},
+        n_problems=400,
+        n_steps=1000,
+        seed=0,
+    )
     ucb = result.window_mean("average_reward", "UCB", 200, 1000)
     greedy = result.window_mean("average_reward", "epsilon-greedy", 200, 1000)
     assert ucb > greedy + 0.04, (ucb, greedy)
@@ -24,9 +28,16 @@ def test_ucb_beats_epsilon_greedy_on_the_10_armed_testbed():
 
 
 def test_constant_step_size_beats_sample_averages_when_the_problem_drifts():
-    result = bandits.testbed({"sample averages": ("bandit-epsilon-greedy", {"epsilon": 0.1}),
-                              "alpha 0.1": ("bandit-epsilon-greedy", {"epsilon": 0.1, "alpha": 0.1})},
-                             n_problems=100, n_steps=10_000, nonstationary=True, seed=0)
+    result = bandits.testbed(
+        {
+            "sample averages": ("bandit-epsilon-greedy", {"epsilon": 0.1}),
+            "alpha 0.1": ("bandit-epsilon-greedy", {"epsilon": 0.1, "alpha": 0.1}),
+        },
+        n_problems=100,
+        n_steps=10_000,
+        nonstationary=True,
+        seed=0,
+    )
     constant = result.window_mean("percent_optimal", "alpha 0.1", 9_000, 10_000)
     averages = result.window_mean("percent_optimal", "sample averages", 9_000, 10_000)
     assert constant > averages + 10, (constant, averages)
@@ -41,12 +52,19 @@ def test_thompson_sampling_regret_grows_sublinearly_on_bernoulli_arms():
 
 
 def test_optimistic_initial_values_make_a_greedy_agent_explore():
-    result = bandits.testbed({"realistic": ("bandit-epsilon-greedy", {"epsilon": 0.0, "alpha": 0.1}),
-                              "optimistic": ("bandit-epsilon-greedy",
-                                             {"epsilon": 0.0, "alpha": 0.1, "initial_value": 5.0})},
-                             n_problems=300, n_steps=500, seed=1)
-    assert (result.window_mean("percent_optimal", "optimistic", 400)
-            > result.window_mean("percent_optimal", "realistic", 400) + 20)
+    result = bandits.testbed(
+        {
+            "realistic": ("bandit-epsilon-greedy", {"epsilon": 0.0, "alpha": 0.1}),
+            "optimistic": ("bandit-epsilon-greedy", {"epsilon": 0.0, "alpha": 0.1, "initial_value": 5.0}),
+        },
+        n_problems=300,
+        n_steps=500,
+        seed=1,
+    )
+    assert (
+        result.window_mean("percent_optimal", "optimistic", 400)
+        > result.window_mean("percent_optimal", "realistic", 400) + 20
+    )
 
 
 def test_gradient_bandit_learns_and_its_baseline_helps_when_rewards_are_offset():
@@ -89,8 +107,9 @@ def test_agents_find_the_best_arm_of_a_fixed_problem(name, problem_seed):
     assert agent.predict(np.zeros(1, dtype=np.float32))[0] == best
     returns = [row["return"] for row in agent.episodes.rows]
     # the last episode earns well above what a random arm would (the mean true value)
-    assert returns[-1] / 500 > env.unwrapped.values.mean() + 0.6 * (env.unwrapped.values.max()
-                                                                     - env.unwrapped.values.mean())
+    assert returns[-1] / 500 > env.unwrapped.values.mean() + 0.6 * (
+        env.unwrapped.values.max() - env.unwrapped.values.mean()
+    )
 
 
 @pytest.mark.parametrize("name", AGENT_NAMES)
@@ -138,16 +157,23 @@ def test_stochastic_predict_explores_without_learning():
 # ---------------------------------------------------------------- errors
 
 
-@pytest.mark.parametrize("name, kwargs, message", [
-    ("bandit-epsilon-greedy", {"epsilon": 1.5}, "epsilon must be a probability in \\[0, 1\\]"),
-    ("bandit-epsilon-greedy", {"alpha": 0.0}, "alpha must be None \\(sample averages\\) or a step size in \\(0, 1\\]"),
-    ("bandit-ucb", {"c": -1.0}, "c must be a finite number >= 0"),
-    ("bandit-thompson", {"prior": "dirichlet"}, "prior must be one of 'auto', 'gaussian', 'beta'"),
-    ("bandit-thompson", {"noise_std": 0.0}, "noise_std must be a positive number"),
-    ("bandit-gradient", {"alpha": -0.1}, "alpha must be a positive number"),
-    ("bandit-gradient", {"baseline_alpha": 2.0}, "baseline_alpha must be None"),
-    ("bandit-ucb", {"epsilon": 0.1}, "UCB has no hyperparameter 'epsilon'"),
-])
+@pytest.mark.parametrize(
+    "name, kwargs, message",
+    [
+        ("bandit-epsilon-greedy", {"epsilon": 1.5}, "epsilon must be a probability in \\[0, 1\\]"),
+        (
+            "bandit-epsilon-greedy",
+            {"alpha": 0.0},
+            "alpha must be None \\(sample averages\\) or a step size in \\(0, 1\\]",
+        ),
+        ("bandit-ucb", {"c": -1.0}, "c must be a finite number >= 0"),
+        ("bandit-thompson", {"prior": "dirichlet"}, "prior must be one of 'auto', 'gaussian', 'beta'"),
+        ("bandit-thompson", {"noise_std": 0.0}, "noise_std must be a positive number"),
+        ("bandit-gradient", {"alpha": -0.1}, "alpha must be a positive number"),
+        ("bandit-gradient", {"baseline_alpha": 2.0}, "baseline_alpha must be None"),
+        ("bandit-ucb", {"epsilon": 0.1}, "UCB has no hyperparameter 'epsilon'"),
+    ],
+)
 def test_bad_hyperparameters_raise_clear_errors(name, kwargs, message):
     with pytest.raises(ValueError, match=message):
         make_agent(name, gym.make("Bandit-v0"), **kwargs)
@@ -164,15 +190,18 @@ def test_beta_prior_refuses_rewards_outside_the_unit_interval():
         agent.learn(100)
 
 
-@pytest.mark.parametrize("strategies, kwargs, message", [
-    ({}, {}, "strategies must be a non-empty dict"),
-    ({"x": "ucb"}, {}, "unknown bandit strategy 'ucb'; the strategies are bandit-epsilon-greedy"),
-    ({"x": ("bandit-ucb", {"alpha": 0.1, "eps": 1})}, {}, "UCB has no hyperparameter 'eps'"),
-    ({"x": 3}, {}, "a strategy is a bandit agent name"),
-    ({"x": "bandit-ucb"}, {"arms": "cauchy"}, "arms must be one of"),
-    ({"x": "bandit-ucb"}, {"n_steps": 0}, "n_steps must be a positive integer"),
-    ({"x": "bandit-ucb"}, {"n_problems": 0}, "n_problems must be a positive integer"),
-])
+@pytest.mark.parametrize(
+    "strategies, kwargs, message",
+    [
+        ({}, {}, "strategies must be a non-empty dict"),
+        ({"x": "ucb"}, {}, "unknown bandit strategy 'ucb'; the strategies are bandit-epsilon-greedy"),
+        ({"x": ("bandit-ucb", {"alpha": 0.1, "eps": 1})}, {}, "UCB has no hyperparameter 'eps'"),
+        ({"x": 3}, {}, "a strategy is a bandit agent name"),
+        ({"x": "bandit-ucb"}, {"arms": "cauchy"}, "arms must be one of"),
+        ({"x": "bandit-ucb"}, {"n_steps": 0}, "n_steps must be a positive integer"),
+        ({"x": "bandit-ucb"}, {"n_problems": 0}, "n_problems must be a positive integer"),
+    ],
+)
 def test_testbed_rejects_bad_arguments(strategies, kwargs, message):
     with pytest.raises(ValueError, match=message):
         bandits.testbed(strategies, **{"n_problems": 5, "n_steps": 5, **kwargs})

@@ -6,7 +6,10 @@ from gymnasium import spaces
 
 
 class OddOnlyEnv(gym.Env):
-    """Five actions, only the odd ones legal, reported in info["action_mask"] only; action 3 pays 1, an even action raises."""
+    """Five actions, only the odd ones legal, reported in info["action_mask"] only.
+
+    Action 3 pays 1; an even action raises.
+    """
 
     def __init__(self):
         self.observation_space = spaces.Box(0.0, 1.0, (2,), np.float32)

@@ -3,12 +3,11 @@
 import gymnasium as gym
 import numpy as np
 import pytest
-
-from rldojo.baselines.a2c import A2C
-from rldojo.baselines import Agent, make_agent
-from rldojo.baselines.evaluation import evaluate
-
 from odd_only_env import OddOnlyEnv
+
+from rldojo.baselines import Agent, make_agent
+from rldojo.baselines.a2c import A2C
+from rldojo.baselines.evaluation import evaluate
 
 CARTPOLE = dict(n_envs=8, n_steps=8, optimizer="adam", learning_rate=1e-3, gae_lambda=0.95, normalize_advantage=True)
 

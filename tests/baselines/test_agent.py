@@ -1,4 +1,7 @@
-"""The agent contract (agent.py, registry.py, checkpoint.py, logging.py): hyperparameters, learn bookkeeping, callbacks, checkpoints."""
+"""The agent contract (agent.py, registry.py, checkpoint.py, logging.py).
+
+Hyperparameters, learn bookkeeping, callbacks, checkpoints.
+"""
 
 import dataclasses
 import os
@@ -7,10 +10,9 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-from rldojo.baselines import checkpoint, registry
-from rldojo.envs.common import action_mask
-from rldojo.baselines import Agent, Callback, make_agent
+from rldojo.baselines import Agent, Callback, checkpoint, make_agent, registry
 from rldojo.baselines.evaluation import evaluate
+from rldojo.envs.common import action_mask
 
 
 class TableAgent(Agent):
@@ -39,7 +41,7 @@ class TableAgent(Agent):
     def _predict(self, obs, deterministic, masks):
         actions = self.table[obs].copy()
         if masks is not None:
-            actions = np.array([a if m[a] else int(np.flatnonzero(m)[0]) for a, m in zip(actions, masks)])
+            actions = np.array([a if m[a] else int(np.flatnonzero(m)[0]) for a, m in zip(actions, masks, strict=True)])
         return actions
 
     def _state_dict(self):

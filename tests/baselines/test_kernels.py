@@ -71,8 +71,9 @@ def test_layer_views_see_the_torch_weights_change():
 # ----------------------------------------------------------------------------- acting: actor and critic in one pass
 
 
-@pytest.mark.parametrize("space", [spaces.Box(-1.0, 1.0, (5,), np.float32), spaces.Discrete(5, start=2)],
-                         ids=["box", "discrete"])
+@pytest.mark.parametrize(
+    "space", [spaces.Box(-1.0, 1.0, (5,), np.float32), spaces.Discrete(5, start=2)], ids=["box", "discrete"]
+)
 @pytest.mark.parametrize("activation", ["tanh", "relu"])
 def test_numpy_actor_critic_equals_the_torch_actor_and_critic(space, activation):
     actor = small_mlp(activation, (5, (8, 8), 3), seed=0)
@@ -101,7 +102,7 @@ def test_sampled_actions_follow_softmax_and_their_log_probs_are_log_softmax():
     np.testing.assert_allclose(log_probs, want[np.arange(len(rows)), actions].numpy(), rtol=1e-6, atol=1e-6)
     probs = torch.softmax(torch.as_tensor(logits), dim=1).numpy()
     for i in range(2):
-        frequencies = np.bincount(actions[i * draws:(i + 1) * draws], minlength=4) / draws
+        frequencies = np.bincount(actions[i * draws : (i + 1) * draws], minlength=4) / draws
         np.testing.assert_allclose(frequencies, probs[i], atol=0.006)
     assert not np.isin(actions[draws:], [1, 3]).any()  # masked actions are never drawn
 
@@ -142,21 +143,34 @@ class SixCellsFourMoves(gym.Env):
     action_space = spaces.Discrete(4)
 
 
-@pytest.mark.parametrize("activation,ent_coef,masked", [("tanh", 0.0, False), ("tanh", 0.05, True),
-                                                        ("relu", 0.01, True)])
+@pytest.mark.parametrize(
+    "activation,ent_coef,masked", [("tanh", 0.0, False), ("tanh", 0.05, True), ("relu", 0.01, True)]
+)
 def test_numpy_ppo_gradients_equal_autograd(activation, ent_coef, masked):
-    agent = PPO(SixCellsFourMoves(), seed=0, activation=activation, ent_coef=ent_coef, vf_coef=0.7,
-                hidden_sizes=(16, 8), analytic_gradients=False)
+    agent = PPO(
+        SixCellsFourMoves(),
+        seed=0,
+        activation=activation,
+        ent_coef=ent_coef,
+        vf_coef=0.7,
+        hidden_sizes=(16, 8),
+        analytic_gradients=False,
+    )
     rng = np.random.default_rng(0)
     n = 32
     obs = torch.as_tensor(rng.random((n, 6)), dtype=torch.float32)
     masks = torch.as_tensor(rng.random((n, 4)) < 0.7)
     masks[:, 2] = True
     actions = torch.as_tensor([rng.choice(np.flatnonzero(m)) for m in masks.numpy()]).unsqueeze(1)
-    batch = Minibatch(obs, actions, torch.zeros(n, 4).scatter_(1, actions, 1.0),
-                      torch.as_tensor(rng.normal(-1.4, 0.3, n), dtype=torch.float32),
-                      torch.as_tensor(rng.normal(size=n), dtype=torch.float32),
-                      torch.as_tensor(rng.normal(size=n), dtype=torch.float32), masks if masked else None)
+    batch = Minibatch(
+        obs,
+        actions,
+        torch.zeros(n, 4).scatter_(1, actions, 1.0),
+        torch.as_tensor(rng.normal(-1.4, 0.3, n), dtype=torch.float32),
+        torch.as_tensor(rng.normal(size=n), dtype=torch.float32),
+        torch.as_tensor(rng.normal(size=n), dtype=torch.float32),
+        masks if masked else None,
+    )
     params = [*agent.actor.parameters(), *agent.critic.parameters()]
     reference = agent.autograd_gradients(batch, clip=0.1)  # clip 0.1: many ratios fall outside the range
     expected = [p.grad.clone() for p in params]
@@ -192,8 +206,15 @@ def test_a_deep_copy_of_a_kernel_works_on_the_copy_of_the_weights():
     with torch.no_grad():
         twin_actor[0].weight.mul_(3.0)
     np.testing.assert_array_equal(twin_kernel.actor[0][0], twin_actor[0].weight.detach().numpy().T)
-    batch = Minibatch(torch.ones(4, 5), torch.zeros(4, 1, dtype=torch.int64), torch.eye(3)[[0, 0, 0, 0]],
-                      torch.full((4,), -1.0), torch.tensor([1.0, -1.0, 0.5, 2.0]), torch.zeros(4), None)
+    batch = Minibatch(
+        torch.ones(4, 5),
+        torch.zeros(4, 1, dtype=torch.int64),
+        torch.eye(3)[[0, 0, 0, 0]],
+        torch.full((4,), -1.0),
+        torch.tensor([1.0, -1.0, 0.5, 2.0]),
+        torch.zeros(4),
+        None,
+    )
     twin_kernel(batch, clip=0.2)
     assert twin_actor[0].weight.grad is twin_kernel.grad_tensors[0] and twin_actor[0].weight.grad.abs().sum() > 0
     assert actor[0].weight.grad is None

@@ -11,8 +11,17 @@ from rldojo.baselines.evaluation import evaluate
 from rldojo.baselines.ppo import PPO
 
 # rl-zoo3's tuned CartPole-v1 settings (8 envs, 32 steps, 20 epochs), on a small budget.
-ZOO_CARTPOLE = dict(n_envs=8, n_steps=32, batch_size=256, gae_lambda=0.8, gamma=0.98, n_epochs=20,
-                    learning_rate=1e-3, anneal_lr=True, anneal_clip=True)
+ZOO_CARTPOLE = dict(
+    n_envs=8,
+    n_steps=32,
+    batch_size=256,
+    gae_lambda=0.8,
+    gamma=0.98,
+    n_epochs=20,
+    learning_rate=1e-3,
+    anneal_lr=True,
+    anneal_clip=True,
+)
 
 
 class MaskedGridEnv(gym.Env):
@@ -142,4 +151,4 @@ def test_learn_in_chunks_shorter_than_a_rollout_still_updates(name):
     agent.learn(50, reset_num_timesteps=False)
     after = list(agent.actor.parameters())
     assert agent.num_timesteps == 100
-    assert any(not torch.equal(b, a) for b, a in zip(before, after))
+    assert any(not torch.equal(b, a) for b, a in zip(before, after, strict=True))

@@ -18,8 +18,11 @@ class QueryResponseEnv(gym.Env):
     def __init__(self, n_queries=4, embedding_dim=8, n_responses=4):
         rng = np.random.default_rng(123)
         self.embeddings = rng.normal(size=(n_queries, embedding_dim)).astype(np.float32)
-        self.best = rng.permutation(n_responses)[:n_queries] if n_queries <= n_responses else \
-            rng.integers(0, n_responses, n_queries)
+        self.best = (
+            rng.permutation(n_responses)[:n_queries]
+            if n_queries <= n_responses
+            else rng.integers(0, n_responses, n_queries)
+        )
         self.observation_space = spaces.Box(-np.inf, np.inf, (embedding_dim,), np.float32)
         self.action_space = spaces.Discrete(n_responses)
 

@@ -13,18 +13,22 @@ import pytest
 pytest.importorskip("stable_baselines3")
 pytest.importorskip("sb3_contrib")
 
-import stable_baselines3.common.save_util as save_util  # noqa: E402
+import stable_baselines3.common.save_util as save_util
+from odd_only_env import OddOnlyEnv
 
-from rldojo.baselines import load_agent, make_agent# noqa: E402
-from rldojo.baselines.ppo import PPO as HandPPO  # noqa: E402
-from rldojo.baselines.sb3 import SB3A2C, SB3DQN, SB3MaskablePPO, SB3PPO, load_sb3  # noqa: E402
-from odd_only_env import OddOnlyEnv  # noqa: E402
+from rldojo.baselines import load_agent, make_agent
+from rldojo.baselines.ppo import PPO as HandPPO
+from rldojo.baselines.sb3 import SB3A2C, SB3DQN, SB3PPO, SB3MaskablePPO, load_sb3
 
 SMALL = {
     "sb3-ppo": dict(n_steps=64, batch_size=32, n_epochs=2, learning_rate="lin_0.001", clip_range="lin_0.2"),
     "sb3-a2c": dict(n_steps=8),
-    "sb3-dqn": dict(learning_starts=64, buffer_size=1000, train_freq=[2, "step"],
-                    policy_kwargs=dict(net_arch=[32, 32], activation_fn="relu")),
+    "sb3-dqn": dict(
+        learning_starts=64,
+        buffer_size=1000,
+        train_freq=[2, "step"],
+        policy_kwargs=dict(net_arch=[32, 32], activation_fn="relu"),
+    ),
     "sb3-maskable-ppo": dict(n_steps=64, batch_size=32, n_epochs=2),
 }
 CLASSES = {"sb3-ppo": SB3PPO, "sb3-a2c": SB3A2C, "sb3-dqn": SB3DQN, "sb3-maskable-ppo": SB3MaskablePPO}
@@ -47,15 +51,19 @@ def test_train_predict_monitor_and_reload(name, tmp_path):
     path = agent.save(tmp_path / "model.zip")
     for loaded in (load_sb3(path), load_agent(path, env=gym.make("CartPole-v1")), CLASSES[name].load(path)):
         assert type(loaded) is CLASSES[name]
-        np.testing.assert_array_equal(agent.predict(OBS, deterministic=True)[0],
-                                      loaded.predict(OBS, deterministic=True)[0])
+        np.testing.assert_array_equal(
+            agent.predict(OBS, deterministic=True)[0], loaded.predict(OBS, deterministic=True)[0]
+        )
     loaded = load_sb3(path, env=gym.make("CartPole-v1"))
     loaded.learn(100)  # a loaded model trains on
 
 
 def test_loading_unpickles_nothing(tmp_path, monkeypatch):
-    path = make_agent("sb3-ppo", gym.make("CartPole-v1"), seed=0, n_steps=64, batch_size=64).learn(64) \
+    path = (
+        make_agent("sb3-ppo", gym.make("CartPole-v1"), seed=0, n_steps=64, batch_size=64)
+        .learn(64)
         .save(tmp_path / "ppo.zip")
+    )
 
     def refuse(*args, **kwargs):
         raise AssertionError("cloudpickle.loads was called")
@@ -95,10 +103,10 @@ def test_a_foreign_pickled_entry_is_refused_not_run(tmp_path):
 def test_corrupted_zip_is_a_clear_error(tmp_path):
     path = make_agent("sb3-dqn", "CartPole-v1", seed=0).save(tmp_path / "dqn.zip")
     raw = bytearray(path.read_bytes())
-    raw[len(raw) // 3: len(raw) // 3 + 64] = bytes(64)
+    raw[len(raw) // 3 : len(raw) // 3 + 64] = bytes(64)
     bad = tmp_path / "bad.zip"
     bad.write_bytes(bytes(raw))
-    with pytest.raises(ValueError, match="dqn.zip|bad.zip"):
+    with pytest.raises(ValueError, match=r"dqn\.zip|bad\.zip"):
         load_sb3(bad)
     truncated = tmp_path / "truncated.zip"
     truncated.write_bytes(path.read_bytes()[:200])
@@ -141,8 +149,7 @@ def test_load_agent_still_reads_rldojo_checkpoints(tmp_path):
 
 
 def test_n_envs_and_schedules():
-    agent = make_agent("sb3-ppo", "CartPole-v1", seed=0, n_envs=4, n_steps=16, batch_size=32,
-                       learning_rate="lin_0.001")
+    agent = make_agent("sb3-ppo", "CartPole-v1", seed=0, n_envs=4, n_steps=16, batch_size=32, learning_rate="lin_0.001")
     assert agent.n_envs == 4
     assert agent.lr_schedule(1.0) == pytest.approx(1e-3) and agent.lr_schedule(0.5) == pytest.approx(5e-4)
     with pytest.raises(ValueError, match="activation_fn"):
@@ -171,5 +178,6 @@ def test_image_policies_reload_without_env(tmp_path):
         # SB3 stores the channels-first view, its bounds printed in summary form: rebuilt all the same.
         for loaded in (load_sb3(path), load_sb3(path, env=gym.make("Maze-v0", obs_mode="rgb"))):
             assert "Cnn" in type(loaded.policy).__name__
-            np.testing.assert_array_equal(agent.predict(obs, deterministic=True)[0],
-                                          loaded.predict(obs, deterministic=True)[0])
+            np.testing.assert_array_equal(
+                agent.predict(obs, deterministic=True)[0], loaded.predict(obs, deterministic=True)[0]
+            )

@@ -30,8 +30,7 @@ class TinyQ:
     ``die`` ends the whole process in the first learn call, as a crash in C would.
     """
 
-    def __init__(self, env, seed=0, learning_rate=0.5, gamma=0.95, epsilon=0.3, sleep=0.0, fail_after=None,
-                 die=False):
+    def __init__(self, env, seed=0, learning_rate=0.5, gamma=0.95, epsilon=0.3, sleep=0.0, fail_after=None, die=False):
         self.env = env
         self.seed = seed
         self.rng = np.random.default_rng(seed)
@@ -86,16 +85,37 @@ def tiny_entries(sleep: float = 0.0, failing: bool = False, budget: int = 600) -
     """Two entries of tabular Q-learning on a deterministic FrozenLake, a few hundred steps a run."""
     agents = [
         AgentSpec("benchtiny:TinyQ", {"quick": budget, "full": 4 * budget}, agent_kwargs={"sleep": sleep}),
-        AgentSpec("benchtiny:TinyQ", {"quick": budget // 2, "full": budget}, agent_kwargs={"sleep": sleep,
-                                                                                           "epsilon": 0.5}),
+        AgentSpec(
+            "benchtiny:TinyQ", {"quick": budget // 2, "full": budget}, agent_kwargs={"sleep": sleep, "epsilon": 0.5}
+        ),
     ]
     if failing:
-        agents.append(AgentSpec("benchtiny:TinyQ", {"quick": budget, "full": budget},
-                                agent_kwargs={"sleep": sleep, "fail_after": budget // 2, "learning_rate": 0.1}))
+        agents.append(
+            AgentSpec(
+                "benchtiny:TinyQ",
+                {"quick": budget, "full": budget},
+                agent_kwargs={"sleep": sleep, "fail_after": budget // 2, "learning_rate": 0.1},
+            )
+        )
     return [
-        Entry(label="Lake/a", env_id="FrozenLake-v1", env_kwargs=dict(LAKE), agents=agents,
-              metric="benchtiny:lake_metric", headline="success", solved_at=1.0, eval_points=3),
-        Entry(label="Lake/b", env_id="FrozenLake-v1", env_kwargs=dict(LAKE), agents=agents[:1],
-              metric="benchtiny:lake_metric", headline="success", solved_at=1.0, eval_points=2),
+        Entry(
+            label="Lake/a",
+            env_id="FrozenLake-v1",
+            env_kwargs=dict(LAKE),
+            agents=agents,
+            metric="benchtiny:lake_metric",
+            headline="success",
+            solved_at=1.0,
+            eval_points=3,
+        ),
+        Entry(
+            label="Lake/b",
+            env_id="FrozenLake-v1",
+            env_kwargs=dict(LAKE),
+            agents=agents[:1],
+            metric="benchtiny:lake_metric",
+            headline="success",
+            solved_at=1.0,
+            eval_points=2,
+        ),
     ]
-

@@ -7,11 +7,25 @@ from rldojo.bench import plan
 
 
 def test_run_key_is_stable_and_tells_runs_apart():
-    key = plan.run_key("Lake/a", "FrozenLake-v1", {"map_name": "4x4", "is_slippery": False}, "dqn",
-                         {"lr": 0.001, "net": (64, 64)}, 0, 1000)
+    key = plan.run_key(
+        "Lake/a",
+        "FrozenLake-v1",
+        {"map_name": "4x4", "is_slippery": False},
+        "dqn",
+        {"lr": 0.001, "net": (64, 64)},
+        0,
+        1000,
+    )
     # the same run written another way (dict order, tuple or list) has the same key
-    assert key == plan.run_key("Lake/a", "FrozenLake-v1", {"is_slippery": False, "map_name": "4x4"}, "dqn",
-                                 {"net": [64, 64], "lr": 0.001}, 0, 1000)
+    assert key == plan.run_key(
+        "Lake/a",
+        "FrozenLake-v1",
+        {"is_slippery": False, "map_name": "4x4"},
+        "dqn",
+        {"net": [64, 64], "lr": 0.001},
+        0,
+        1000,
+    )
     others = {
         plan.run_key("Lake/b", "FrozenLake-v1", {}, "dqn", {}, 0, 1000),
         plan.run_key("Lake/a", "FrozenLake-v1", {}, "dqn", {}, 1, 1000),
@@ -37,7 +51,7 @@ def test_plan_resolves_hyperparameters_and_filters(monkeypatch):
     assert len(plan.plan_runs(entries, "full", seeds=[3])) == 4
     assert {r.label for r in plan.plan_runs(entries, "quick", 1, envs=["Lake/b"])} == {"Lake/b"}
     assert len(plan.plan_runs(entries, "quick", 1, envs=["FrozenLake-v1"])) == 4  # an env id keeps its entries
-    with pytest.raises(ValueError, match="unknown 'Maze-v9'.*Lake/a"):
+    with pytest.raises(ValueError, match=r"unknown 'Maze-v9'.*Lake/a"):
         plan.plan_runs(entries, "quick", 1, envs=["Maze-v9"])
     with pytest.raises(ValueError, match="unknown 'sb3-ppo'"):
         plan.plan_runs(entries, "quick", 1, agents=["sb3-ppo"])

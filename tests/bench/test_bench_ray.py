@@ -15,14 +15,28 @@ def by_key(path):
 
 def test_ray_backend_matches_the_local_one(tmp_path):
     entries = benchtiny.tiny_entries(failing=True, budget=400)
-    local = runner.run_suite(entries, "quick", 1, tmp_path / "local", workers=0, progress=False, summarize=False,
-                             log=lambda s: None)
+    local = runner.run_suite(
+        entries, "quick", 1, tmp_path / "local", workers=0, progress=False, summarize=False, log=lambda s: None
+    )
     # Ray's workers import rldojo as installed, and benchtiny by name from its folder
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
-             runtime_env={"env_vars": {"PYTHONPATH": str(benchtiny.HERE)}})
+    ray.init(
+        num_cpus=2,
+        include_dashboard=False,
+        log_to_driver=False,
+        runtime_env={"env_vars": {"PYTHONPATH": str(benchtiny.HERE)}},
+    )
     try:
-        remote = runner.run_suite(entries, "quick", 1, tmp_path / "ray", workers=2, ray_address="local",
-                                  progress=False, summarize=False, log=lambda s: None)
+        remote = runner.run_suite(
+            entries,
+            "quick",
+            1,
+            tmp_path / "ray",
+            workers=2,
+            ray_address="local",
+            progress=False,
+            summarize=False,
+            log=lambda s: None,
+        )
     finally:
         ray.shutdown()
     assert (remote.finished, remote.failed) == (local.finished, local.failed) == (4, 1)

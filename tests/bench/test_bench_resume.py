@@ -1,5 +1,6 @@
 """Killing a suite in the middle (Ctrl-C, then kill -9) and running it again loses and doubles nothing."""
 
+import contextlib
 import json
 import os
 import signal
@@ -21,9 +22,26 @@ def start_suite(out_dir: Path) -> subprocess.Popen:
     # rldojo as installed; benchtiny, by name, from its folder
     env = dict(os.environ, PYTHONPATH=str(benchtiny.HERE), BENCHTINY_PAUSE="1.0")
     return subprocess.Popen(
-        [sys.executable, "-m", "rldojo.bench", "--entries", "benchtiny:tiny_entries", "--seeds", "3",
-         "--workers", "2", "--out", str(out_dir), "--no-progress"],
-        cwd=out_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "rldojo.bench",
+            "--entries",
+            "benchtiny:tiny_entries",
+            "--seeds",
+            "3",
+            "--workers",
+            "2",
+            "--out",
+            str(out_dir),
+            "--no-progress",
+        ],
+        cwd=out_dir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def wait_for_lines(path: Path, count: int, proc: subprocess.Popen, timeout: float = 60.0) -> None:
@@ -39,8 +57,9 @@ def wait_for_lines(path: Path, count: int, proc: subprocess.Popen, timeout: floa
 
 def reference_metrics() -> dict:
     """Final metrics of every run of the suite, by key, from runs nobody interrupted."""
-    return {spec.key: execute.execute_run(spec)["metrics"] for spec in plan.plan_runs(benchtiny.tiny_entries(),
-                                                                                       "quick", 3)}
+    return {
+        spec.key: execute.execute_run(spec)["metrics"] for spec in plan.plan_runs(benchtiny.tiny_entries(), "quick", 3)
+    }
 
 
 @pytest.mark.parametrize("how", ["SIGINT", "SIGKILL"])
@@ -52,10 +71,9 @@ def test_killed_suite_resumes_with_nothing_lost_or_doubled(tmp_path, how):
         os.kill(proc.pid, getattr(signal, how))
         code = proc.wait(timeout=30)
     finally:
-        try:  # nothing of ours may outlive the test (the pool's workers live in the suite's session)
+        # nothing of ours may outlive the test (the pool's workers live in the suite's session)
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     output = proc.stdout.read().decode()
     planned = plan.plan_runs(benchtiny.tiny_entries(), "quick", 3)
     if how == "SIGINT":
@@ -70,8 +88,9 @@ def test_killed_suite_resumes_with_nothing_lost_or_doubled(tmp_path, how):
     kept = [line for line in results.read_text().splitlines() if line.endswith("}")]
     assert 1 <= len(kept) < len(planned)
 
-    report = runner.run_suite(benchtiny.tiny_entries(), "quick", 3, tmp_path, workers=0, progress=False,
-                              summarize=False, log=lambda s: None)
+    report = runner.run_suite(
+        benchtiny.tiny_entries(), "quick", 3, tmp_path, workers=0, progress=False, summarize=False, log=lambda s: None
+    )
     assert report.skipped == len(kept) and report.finished == len(planned) - len(kept)
     lines = results.read_text().splitlines()
     assert lines[: len(kept)] == kept  # no line written before the kill was lost or changed

@@ -18,9 +18,16 @@ def test_tiny_suite_runs_end_to_end_and_resumes(tmp_path, monkeypatch):
     from rldojo.baselines import registry
 
     monkeypatch.setitem(registry.AGENTS, "tiny-q", "benchtiny:TinyQ")
-    entry = Entry(label="Lake", env_id="FrozenLake-v1", env_kwargs=dict(benchtiny.LAKE),
-                  agents=[AgentSpec("tiny-q", {"quick": 600, "full": 2000})],
-                  metric="benchtiny:lake_metric", headline="success", solved_at=1.0, eval_points=3)
+    entry = Entry(
+        label="Lake",
+        env_id="FrozenLake-v1",
+        env_kwargs=dict(benchtiny.LAKE),
+        agents=[AgentSpec("tiny-q", {"quick": 600, "full": 2000})],
+        metric="benchtiny:lake_metric",
+        headline="success",
+        solved_at=1.0,
+        eval_points=3,
+    )
     report = runner.run_suite([entry], "quick", seeds=3, out=tmp_path, workers=0, progress=False, log=lambda s: None)
     assert (report.planned, report.finished, report.failed, report.interrupted) == (3, 3, 0, False)
     records = read_results(tmp_path / "results.jsonl")
@@ -38,21 +45,24 @@ def test_tiny_suite_runs_end_to_end_and_resumes(tmp_path, monkeypatch):
     assert (tmp_path / "curves" / "Lake.png").read_bytes()[:4] == b"\x89PNG"
 
     before = lines_of(tmp_path)
-    again = runner.run_suite([entry], "quick", seeds=3, out=tmp_path, workers=0, progress=False, summarize=False,
-                             log=lambda s: None)
+    again = runner.run_suite(
+        [entry], "quick", seeds=3, out=tmp_path, workers=0, progress=False, summarize=False, log=lambda s: None
+    )
     assert (again.skipped, again.finished) == (3, 0)
     assert lines_of(tmp_path) == before
     # one more seed runs only the new run
-    more = runner.run_suite([entry], "quick", seeds=4, out=tmp_path, workers=0, progress=False, summarize=False,
-                            log=lambda s: None)
+    more = runner.run_suite(
+        [entry], "quick", seeds=4, out=tmp_path, workers=0, progress=False, summarize=False, log=lambda s: None
+    )
     assert (more.skipped, more.finished) == (3, 1)
     assert lines_of(tmp_path)[:3] == before
 
 
 def test_failed_run_is_recorded_and_the_others_finish_in_the_pool(tmp_path):
     entries = benchtiny.tiny_entries(failing=True)
-    report = runner.run_suite(entries, "quick", seeds=2, out=tmp_path, workers=2, progress=False, summarize=False,
-                              log=lambda s: None)
+    report = runner.run_suite(
+        entries, "quick", seeds=2, out=tmp_path, workers=2, progress=False, summarize=False, log=lambda s: None
+    )
     assert (report.planned, report.finished, report.failed) == (8, 8, 2)
     records = read_results(tmp_path / "results.jsonl")
     failed = [r for r in records if r["status"] == "failed"]
@@ -65,11 +75,21 @@ def test_failed_run_is_recorded_and_the_others_finish_in_the_pool(tmp_path):
     assert all(r["pid"] != os.getpid() for r in ok)  # they ran in the pool
 
     # failures are skipped on a plain rerun, and run again with retry_failed
-    rerun = runner.run_suite(entries, "quick", seeds=2, out=tmp_path, workers=0, progress=False, summarize=False,
-                             log=lambda s: None)
+    rerun = runner.run_suite(
+        entries, "quick", seeds=2, out=tmp_path, workers=0, progress=False, summarize=False, log=lambda s: None
+    )
     assert rerun.finished == 0
-    retry = runner.run_suite(entries, "quick", seeds=2, out=tmp_path, workers=0, progress=False, summarize=False,
-                             retry_failed=True, log=lambda s: None)
+    retry = runner.run_suite(
+        entries,
+        "quick",
+        seeds=2,
+        out=tmp_path,
+        workers=0,
+        progress=False,
+        summarize=False,
+        retry_failed=True,
+        log=lambda s: None,
+    )
     assert (retry.finished, retry.failed) == (2, 2)
     assert len(lines_of(tmp_path)) == 10
 
@@ -77,10 +97,15 @@ def test_failed_run_is_recorded_and_the_others_finish_in_the_pool(tmp_path):
 def test_a_worker_that_dies_fails_its_run_and_the_pool_carries_on(tmp_path):
     entry = benchtiny.tiny_entries()[1]
     entry.agents = [AgentSpec("benchtiny:TinyQ", {"quick": 300}, agent_kwargs={"die": die}) for die in (False, True)]
-    report = runner.run_suite([entry], "quick", seeds=2, out=tmp_path, workers=1, progress=False, summarize=False,
-                              log=lambda s: None)
+    report = runner.run_suite(
+        [entry], "quick", seeds=2, out=tmp_path, workers=1, progress=False, summarize=False, log=lambda s: None
+    )
     assert (report.finished, report.failed) == (4, 2)
     records = read_results(tmp_path / "results.jsonl")
     assert [(r["hyperparameters"]["die"], r["seed"], r["status"]) for r in records] == [
-        (False, 0, "ok"), (False, 1, "ok"), (True, 0, "failed"), (True, 1, "failed")]
+        (False, 0, "ok"),
+        (False, 1, "ok"),
+        (True, 0, "failed"),
+        (True, 1, "failed"),
+    ]
     assert all("worker process died" in r["error"] for r in records[2:])

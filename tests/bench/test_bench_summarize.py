@@ -9,21 +9,52 @@ from rldojo.bench.store import read_results
 from rldojo.bench.summarize import bootstrap_ci, main, summarize
 
 
-def record(agent, seed, headline_values, steps_per_second, status="ok", error=None, label="Maze/seed",
-           solved_at=1.0, higher=True, extra=None):
+def record(
+    agent,
+    seed,
+    headline_values,
+    steps_per_second,
+    status="ok",
+    error=None,
+    label="Maze/seed",
+    solved_at=1.0,
+    higher=True,
+    extra=None,
+):
     steps = [1000 * (i + 1) for i in range(len(headline_values))]
-    curve = [{"steps": s, "wall_time": s / steps_per_second, "metrics": {"win": v}} for s, v in zip(steps, headline_values)]
+    curve = [
+        {"steps": s, "wall_time": s / steps_per_second, "metrics": {"win": v}}
+        for s, v in zip(steps, headline_values, strict=True)
+    ]
     final = {"win": headline_values[-1], **(extra or {})}
     return {
-        "format": 1, "key": f"{label}-{agent}-{seed}", "name": f"{label} {agent} seed={seed}", "label": label,
-        "env_id": "Maze-v0", "env_kwargs": {"layout": "seed"}, "agent": agent,
-        "kind": "sb3" if agent.startswith("sb3-") else "hand-written", "hyperparameters": {}, "seed": seed,
-        "budget": steps[-1], "suite": "quick", "metric": "m:f", "headline": "win", "higher_is_better": higher,
-        "solved_at": solved_at, "eval_points": len(steps), "status": status,
-        "env_steps": steps[-1] if status == "ok" else 0, "wall_time": steps[-1] / steps_per_second,
-        "steps_per_second": steps_per_second, "eval_time": 0.1, "curve": curve if status == "ok" else [],
-        "metrics": final if status == "ok" else {}, "error": error,
-        "started_at": "2026-11-25T06:00:00+00:00", "finished_at": f"2026-11-25T06:0{seed}:30+00:00",
+        "format": 1,
+        "key": f"{label}-{agent}-{seed}",
+        "name": f"{label} {agent} seed={seed}",
+        "label": label,
+        "env_id": "Maze-v0",
+        "env_kwargs": {"layout": "seed"},
+        "agent": agent,
+        "kind": "sb3" if agent.startswith("sb3-") else "hand-written",
+        "hyperparameters": {},
+        "seed": seed,
+        "budget": steps[-1],
+        "suite": "quick",
+        "metric": "m:f",
+        "headline": "win",
+        "higher_is_better": higher,
+        "solved_at": solved_at,
+        "eval_points": len(steps),
+        "status": status,
+        "env_steps": steps[-1] if status == "ok" else 0,
+        "wall_time": steps[-1] / steps_per_second,
+        "steps_per_second": steps_per_second,
+        "eval_time": 0.1,
+        "curve": curve if status == "ok" else [],
+        "metrics": final if status == "ok" else {},
+        "error": error,
+        "started_at": "2026-11-25T06:00:00+00:00",
+        "finished_at": f"2026-11-25T06:0{seed}:30+00:00",
         "machine": {"host": "box", "cpu": "Test CPU", "cpus": 2},
     }
 
@@ -48,7 +79,9 @@ def test_summary_table_numbers_from_a_handwritten_file(tmp_path):
         record("sb3-dqn", 1, [0.25, 0.5, 0.5], 100.0),
         record("sb3-ppo", 0, [0.0, 0.1, 0.2], 50.0),
         # a failed run, and a failure later retried successfully (the retry wins)
-        record("dqn", 2, [0.0], 1.0, status="failed", error="Traceback (most recent call last):\n  ...\nValueError: boom"),
+        record(
+            "dqn", 2, [0.0], 1.0, status="failed", error="Traceback (most recent call last):\n  ...\nValueError: boom"
+        ),
         record("dqn", 3, [0.0], 1.0, status="failed", error="Traceback ...\nRuntimeError: flaky"),
         record("dqn", 3, [1.0, 1.0, 1.0], 200.0, extra={"optimality": 1.0}),
         # another entry where lower is better

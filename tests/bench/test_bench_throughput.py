@@ -14,7 +14,8 @@ def modules(tmp_path):
     folder.mkdir()
     # unique module names per test folder, so two tests never share an import
     tag = tmp_path.name.replace("-", "_")
-    (folder / f"throughput_fast{tag}.py").write_text(textwrap.dedent("""
+    (folder / f"throughput_fast{tag}.py").write_text(
+        textwrap.dedent("""
         def rows(seconds=2.0):
             return [
                 {"env": "Maze-v0", "what": "steps/s", "ours": 5000.0, "peer": "FrozenLake-v1",
@@ -26,7 +27,8 @@ def modules(tmp_path):
                 {"env": "LeducHoldem-v0", "what": "steps/s", "ours": 800.0, "peer": "rlcard leduc-holdem",
                  "peer_value": None, "ratio": None, "goal": 1.0, "note": "rlcard not installed"},
             ]
-    """))
+    """)
+    )
     (folder / f"throughput_broken{tag}.py").write_text("def rows(seconds=2.0):\n    raise OSError('no peer here')\n")
     (folder / f"throughput_noimport{tag}.py").write_text("import no_such_module_anywhere\n")
     return folder, tag

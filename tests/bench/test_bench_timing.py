@@ -13,6 +13,7 @@ def test_rounds_alternate_the_order_and_count_each_burst():
         def burst():
             calls.append(name)
             return count
+
         return burst
 
     tallies = interleave({"a": contestant("a", 10), "b": contestant("b", 3)}, 0.0, slice_seconds=0.0, rounds=4)

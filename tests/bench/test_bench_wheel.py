@@ -44,8 +44,20 @@ def test_the_installed_wheel_runs_the_quick_suite_from_anywhere(tmp_path):
         shutil.copy2(REPO / name, source / name)
     shutil.copytree(REPO / "rldojo", source / "rldojo", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     wheels = tmp_path / "wheels"
-    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", str(wheels),
-         str(source)])
+    run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "-w",
+            str(wheels),
+            str(source),
+        ]
+    )
     (wheel,) = wheels.glob("rldojo-*.whl")
     site = tmp_path / "site"
     run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(site), str(wheel)])
@@ -53,8 +65,26 @@ def test_the_installed_wheel_runs_the_quick_suite_from_anywhere(tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = dict(os.environ, PYTHONPATH=str(site), MPLBACKEND="Agg")
-    result = run([sys.executable, "-c", DRIVER, "--suite", "quick", "--envs", "Bandit-v0", "--seeds", "1",
-                  "--workers", "0", "--out", "out", "--no-progress"], cwd=elsewhere, env=env)
+    result = run(
+        [
+            sys.executable,
+            "-c",
+            DRIVER,
+            "--suite",
+            "quick",
+            "--envs",
+            "Bandit-v0",
+            "--seeds",
+            "1",
+            "--workers",
+            "0",
+            "--out",
+            "out",
+            "--no-progress",
+        ],
+        cwd=elsewhere,
+        env=env,
+    )
     report = json.loads(result.stdout.rsplit("MODULES ", 1)[1])
     assert report["code"] == 0, result.stderr
     assert not {str(REPO), str(REPO / "rldojo")} & set(report["path"])  # "" is the fresh folder

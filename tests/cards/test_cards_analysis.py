@@ -37,13 +37,16 @@ def test_uniform_exploitability_agrees_with_openspiel():
     pyspiel = pytest.importorskip("pyspiel")
     # Kuhn's OpenSpiel actions are pass/bet, so compare with its own uniform policy's value
     kuhn = pyspiel.load_game("kuhn_poker")
-    kuhn_uniform = pyspiel.TabularPolicy({s.information_state_string(): [(0, 0.5), (1, 0.5)]
-                                          for s in _decision_states(kuhn.new_initial_state())})
+    kuhn_uniform = pyspiel.TabularPolicy(
+        {s.information_state_string(): [(0, 0.5), (1, 0.5)] for s in _decision_states(kuhn.new_initial_state())}
+    )
     assert analysis.exploitability("kuhn", analysis.uniform_policy("kuhn")) == pytest.approx(
-        pyspiel.exploitability(kuhn, kuhn_uniform), abs=1e-9)
+        pyspiel.exploitability(kuhn, kuhn_uniform), abs=1e-9
+    )
     leduc = pyspiel.load_game("leduc_poker")
     assert analysis.exploitability("leduc", analysis.uniform_policy("leduc")) == pytest.approx(
-        pyspiel.exploitability(leduc, _openspiel_policy(pyspiel, analysis.uniform_policy("leduc"))), abs=1e-9)
+        pyspiel.exploitability(leduc, _openspiel_policy(pyspiel, analysis.uniform_policy("leduc"))), abs=1e-9
+    )
 
 
 def _decision_states(state):
@@ -74,12 +77,13 @@ def test_best_response_against_always_call():
     assert response["2"] == [0.0, 0.0, 1.0]
     assert response["0"] == [0.0, 1.0, 0.0]
     assert analysis.value_vs("kuhn", response, analysis.always_call_policy("kuhn"), "first") == pytest.approx(
-        analysis.best_response_value("kuhn", analysis.always_call_policy("kuhn"), 0))
+        analysis.best_response_value("kuhn", analysis.always_call_policy("kuhn"), 0)
+    )
 
 
 def test_policy_forms_agree():
     table = analysis.kuhn_nash_policy(0.1)
-    as_callable = lambda info: table[info.key]  # noqa: E731
+    as_callable = lambda info: table[info.key]
     as_dicts = {k: {a: p for a, p in enumerate(v) if p > 0} for k, v in table.items()}
     values = [analysis.expected_value(KUHN, p)[0] for p in (table, as_callable, as_dicts)]
     assert values == pytest.approx([-1 / 18] * 3)

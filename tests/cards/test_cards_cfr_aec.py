@@ -37,13 +37,14 @@ def test_cfr_policy_as_opponent_predict_and_checkpoint(tmp_path):
     opponent_env = gym.make("KuhnPoker-v0", opponent=agent.policy(), seat="first")
     opponent_env.reset(seed=0)
     # predict from the env's observation: with a K the equilibrium never checks a bet away
-    obs, info = env.reset(seed=0)
+    env.reset(seed=0)
     while env.unwrapped.cards[0] != 2:
-        obs, info = env.reset()
+        env.reset()
     env.step(1)  # check
     # predict at "2pb" (K facing a bet after checking): call
-    obs = np.asarray(env.unwrapped.tables.tree.infoset_info[env.unwrapped.tables.tree.key_index["2pb"]].vector,
-                     dtype=np.float32)
+    obs = np.asarray(
+        env.unwrapped.tables.tree.infoset_info[env.unwrapped.tables.tree.key_index["2pb"]].vector, dtype=np.float32
+    )
     action, _ = agent.predict(obs, deterministic=True, action_masks=np.array([1, 1, 0]))
     assert action == 1
     agent.save(tmp_path / "cfr.pt")
@@ -75,7 +76,7 @@ def test_aec_zero_sum_and_illegal_action():
     total = {}
     env.reset(seed=1)
     for agent in env.agent_iter():
-        obs, reward, termination, truncation, info = env.last()
+        obs, reward, termination, truncation, _info = env.last()
         total[agent] = total.get(agent, 0.0) + reward
         env.step(None if termination or truncation else int(np.flatnonzero(obs["action_mask"])[-1]))
     assert total["player_0"] == -total["player_1"] != 0.0

@@ -14,8 +14,16 @@ ENV_IDS = ["KuhnPoker-v0", "LeducHoldem-v0"]
 
 
 @pytest.mark.parametrize("env_id", ENV_IDS)
-@pytest.mark.parametrize("opponent, seat", [("random", "first"), ("random", "second"), ("random", "random"),
-                                            ("always_call", "random"), ("always_raise", "random")])
+@pytest.mark.parametrize(
+    "opponent, seat",
+    [
+        ("random", "first"),
+        ("random", "second"),
+        ("random", "random"),
+        ("always_call", "random"),
+        ("always_raise", "random"),
+    ],
+)
 def test_gymnasium_and_sb3_check_env(env_id, opponent, seat):
     from stable_baselines3.common.env_checker import check_env as sb3_check_env
 
@@ -42,7 +50,7 @@ def _play(env, seed, policy_seed=0):
     done = False
     while not done:
         legal = np.flatnonzero(info["action_mask"])
-        obs, reward, done, truncated, info = env.step(int(rng.choice(legal)))
+        obs, reward, done, _truncated, info = env.step(int(rng.choice(legal)))
         trace.append((obs.tolist(), reward))
     return trace, list(env.unwrapped.cards), env.unwrapped.seat
 
@@ -88,13 +96,13 @@ def test_bad_arguments_name_the_allowed_values():
 def test_opponent_card_only_at_showdown():
     env = gym.make("LeducHoldem-v0", opponent="always_call", seat="first")
     for seed in range(10):
-        obs, info = env.reset(seed=seed)
+        _obs, info = env.reset(seed=seed)
         assert "opponent_card" not in info
         # the observation does not depend on the opponent's card
         cards = env.unwrapped.cards
         done = False
         while not done:
-            obs, reward, done, _, info = env.step(CALL)
+            _obs, reward, done, _, info = env.step(CALL)
             if not done:
                 assert "opponent_card" not in info
         assert info["showdown"] and info["opponent_card"] == cards[1]
@@ -142,7 +150,7 @@ def test_callable_and_agent_opponents():
             return (2 if action_masks[2] else 1), None
 
     env = LeducHoldemEnv(opponent=Raiser(), seat="second")
-    _, info = env.reset(seed=0)
+    _, _info = env.reset(seed=0)
     assert env.state.betting[0] == [RAISE]
 
 
@@ -175,8 +183,9 @@ def test_render_modes(env_id):
     env.close()
 
 
-@pytest.mark.parametrize("env_id, opponent", [("KuhnPoker-v0", "nash"), ("LeducHoldem-v0", "random"),
-                                              ("LeducHoldem-v0", "always_raise")])
+@pytest.mark.parametrize(
+    "env_id, opponent", [("KuhnPoker-v0", "nash"), ("LeducHoldem-v0", "random"), ("LeducHoldem-v0", "always_raise")]
+)
 def test_sampled_rewards_match_the_exact_value(env_id, opponent):
     from rldojo.envs.cards import analysis
 

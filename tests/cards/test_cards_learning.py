@@ -9,8 +9,14 @@ from rldojo.envs.cards.evaluation import exact_values
 
 def test_dqn_exploits_always_call_at_kuhn():
     env_kwargs = {"opponent": "always_call", "seat": "random"}
-    agent = make_agent("dqn", gym.make("KuhnPoker-v0", **env_kwargs), seed=0, learning_starts=200,
-                       exploration_fraction=0.5, target_update_interval=100)
+    agent = make_agent(
+        "dqn",
+        gym.make("KuhnPoker-v0", **env_kwargs),
+        seed=0,
+        learning_starts=200,
+        exploration_fraction=0.5,
+        target_update_interval=100,
+    )
     before = exact_values(agent, "KuhnPoker-v0", env_kwargs)["fraction_of_best_response"]
     agent.learn(1000)
     after = exact_values(agent, "KuhnPoker-v0", env_kwargs)

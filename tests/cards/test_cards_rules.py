@@ -16,15 +16,18 @@ def play(game, cards, actions):
     return state
 
 
-@pytest.mark.parametrize("cards, actions, expected", [
-    ((K, J), [CALL, CALL], [1, -1]),  # check-check: showdown for the antes
-    ((J, K), [CALL, CALL], [-1, 1]),
-    ((Q, J), [RAISE, CALL], [2, -2]),  # bet-call
-    ((Q, K), [RAISE, CALL], [-2, 2]),
-    ((J, K), [RAISE, FOLD], [1, -1]),  # a bluff that works
-    ((K, Q), [CALL, RAISE, FOLD], [-1, 1]),  # check, bet, fold
-    ((K, Q), [CALL, RAISE, CALL], [2, -2]),  # check, bet, call
-])
+@pytest.mark.parametrize(
+    "cards, actions, expected",
+    [
+        ((K, J), [CALL, CALL], [1, -1]),  # check-check: showdown for the antes
+        ((J, K), [CALL, CALL], [-1, 1]),
+        ((Q, J), [RAISE, CALL], [2, -2]),  # bet-call
+        ((Q, K), [RAISE, CALL], [-2, 2]),
+        ((J, K), [RAISE, FOLD], [1, -1]),  # a bluff that works
+        ((K, Q), [CALL, RAISE, FOLD], [-1, 1]),  # check, bet, fold
+        ((K, Q), [CALL, RAISE, CALL], [2, -2]),  # check, bet, call
+    ],
+)
 def test_kuhn_payoffs(cards, actions, expected):
     state = play(KUHN, cards, actions)
     assert state.is_terminal()

@@ -4,9 +4,9 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-from rldojo.baselines.registry import make_agent
 from rldojo.baselines.hyperparams import defaults
 from rldojo.baselines.hyperparams.chatbot import text_defaults
+from rldojo.baselines.registry import make_agent
 from rldojo.bench.entries.chatbot import ENTRIES
 from rldojo.envs.chatbot.evaluation import chatbot_metric, true_score_report
 
@@ -57,5 +57,6 @@ def test_benchmark_entries_name_the_agents_and_the_metric():
         assert [spec.agent for spec in entry.agents] == ["reinforce", "ppo", "sb3-ppo", "sb3-dqn"]
         assert entry.headline == "score_fraction"
     assert labels["ChatbotFeedback-v0/text"].env_kwargs == {"queries": "text"}
-    assert {s.agent: s.agent_kwargs["n_steps"] for s in labels["ChatbotFeedback-v0/text"].agents if "ppo" in s.agent} == {
-        "ppo": 256, "sb3-ppo": 256}
+    assert {
+        s.agent: s.agent_kwargs["n_steps"] for s in labels["ChatbotFeedback-v0/text"].agents if "ppo" in s.agent
+    } == {"ppo": 256, "sb3-ppo": 256}

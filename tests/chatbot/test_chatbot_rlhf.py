@@ -39,16 +39,44 @@ def test_bradley_terry_loss_and_accuracy_on_a_known_reward_model():
 
 
 def test_course_toy_pipeline_with_ppo_and_the_oracle():
-    result = rlhf.run_pipeline(queries="course", rater="oracle", algorithm="ppo", n_demonstrations=10,
-                               n_comparisons=300, rl_updates=20, rl_batch=32, n_eval=200, seed=1)
+    result = rlhf.run_pipeline(
+        queries="course",
+        rater="oracle",
+        algorithm="ppo",
+        n_demonstrations=10,
+        n_comparisons=300,
+        rl_updates=20,
+        rl_batch=32,
+        n_eval=200,
+        seed=1,
+    )
     assert result["oracle_score"] == 10.0 and result["rlhf_score"] == 10.0
     assert result["rm_heldout_oracle_accuracy"] >= 0.9
 
 
 def test_cli_prints_a_report_and_writes_json(tmp_path, capsys):
     out = tmp_path / "rlhf.json"
-    assert rlhf.main(["--queries", "course", "--rater", "oracle", "--demonstrations", "5", "--comparisons", "100",
-                      "--updates", "5", "--batch-size", "8", "--out", str(out)]) == 0
+    assert (
+        rlhf.main(
+            [
+                "--queries",
+                "course",
+                "--rater",
+                "oracle",
+                "--demonstrations",
+                "5",
+                "--comparisons",
+                "100",
+                "--updates",
+                "5",
+                "--batch-size",
+                "8",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "step 3: RLHF policy" in printed and "held-out pairs" in printed
     assert json.loads(out.read_text())["config"]["n_comparisons"] == 100

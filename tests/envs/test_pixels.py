@@ -8,8 +8,9 @@ from gymnasium.utils.env_checker import check_env
 from rldojo.envs.pixels import CartPolePixelsEnv
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"difference": True}, {"frame_stack": 1, "downscale": 2},
-                                    {"crop_width": 600, "downscale": 5}])
+@pytest.mark.parametrize(
+    "kwargs", [{}, {"difference": True}, {"frame_stack": 1, "downscale": 2}, {"crop_width": 600, "downscale": 5}]
+)
 def test_passes_gymnasium_and_sb3_env_checkers(kwargs):
     from stable_baselines3.common.env_checker import check_env as sb3_check_env
 
@@ -32,7 +33,7 @@ def test_same_seed_same_episode():
         obs, _ = env.reset(seed=seed)
         frames, done = [obs], False
         while not done:
-            obs, reward, terminated, truncated, _ = env.step(0)
+            obs, _reward, terminated, truncated, _ = env.step(0)
             frames.append(obs)
             done = terminated or truncated
         return np.stack(frames)
@@ -86,13 +87,16 @@ def test_frame_stack_shifts_and_difference_starts_neutral():
     assert np.any(obs[1] != 128)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"frame_stack": 0}, "frame_stack"),
-    ({"downscale": 3}, "downscale"),
-    ({"crop_width": 50}, "crop_width"),
-    ({"frame_stack": 1, "difference": True}, "difference=True needs frame_stack"),
-    ({"render_mode": "ansi"}, "render_mode"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"frame_stack": 0}, "frame_stack"),
+        ({"downscale": 3}, "downscale"),
+        ({"crop_width": 50}, "crop_width"),
+        ({"frame_stack": 1, "difference": True}, "difference=True needs frame_stack"),
+        ({"render_mode": "ansi"}, "render_mode"),
+    ],
+)
 def test_bad_arguments_raise(kwargs, match):
     with pytest.raises(ValueError, match=match):
         CartPolePixelsEnv(**kwargs)

@@ -32,10 +32,16 @@ def test_actions_points_and_pass():
     assert board.grid.dtype == np.int8 and board.grid.shape == (5, 5)
 
 
-@pytest.mark.parametrize("kwargs, word", [
-    ({"size": 1}, "size"), ({"size": 20}, "size"), ({"size": 5, "ko_rule": "japanese"}, "ko_rule"),
-    ({"size": 5, "komi": "x"}, "komi"), ({"size": 5, "max_moves": 0}, "max_moves"),
-])
+@pytest.mark.parametrize(
+    "kwargs, word",
+    [
+        ({"size": 1}, "size"),
+        ({"size": 20}, "size"),
+        ({"size": 5, "ko_rule": "japanese"}, "ko_rule"),
+        ({"size": 5, "komi": "x"}, "komi"),
+        ({"size": 5, "max_moves": 0}, "max_moves"),
+    ],
+)
 def test_bad_arguments_name_themselves(kwargs, word):
     with pytest.raises(ValueError, match=word):
         GoBoard(**kwargs)
@@ -58,26 +64,30 @@ def test_single_stone_capture_in_the_corner_and_the_centre():
     board = GoBoard(5)
     play_all(board, "A4 A5 B5")  # white A5 in the corner has liberties A4 (black) and B5
     assert stones(board, WHITE) == set() and board.captures[BLACK] == 1
-    board = GoBoard.from_rows([
-        ".....",
-        "..X..",
-        ".XO..",
-        "..X..",
-        ".....",
-    ])
+    board = GoBoard.from_rows(
+        [
+            ".....",
+            "..X..",
+            ".XO..",
+            "..X..",
+            ".....",
+        ]
+    )
     captured = board.play(board.parse("D3"))
     assert captured == 1 and board.grid[2, 2] == EMPTY
     assert board.liberties(board.parse("D3")) == 4
 
 
 def test_multi_stone_capture_frees_every_point_and_gives_liberties_back():
-    board = GoBoard.from_rows([
-        ".XXX.",
-        "XOOO.",
-        ".XXX.",
-        ".....",
-        ".....",
-    ])
+    board = GoBoard.from_rows(
+        [
+            ".XXX.",
+            "XOOO.",
+            ".XXX.",
+            ".....",
+            ".....",
+        ]
+    )
     assert len(board.chain_at(board.parse("B4")).stones) == 3
     assert board.liberties(board.parse("B4")) == 1
     assert board.play(board.parse("E4")) == 3
@@ -90,13 +100,16 @@ def test_multi_stone_capture_frees_every_point_and_gives_liberties_back():
 
 def test_snapback():
     # White E2 throws in: black captures it, and white retakes three stones at once.
-    board = GoBoard.from_rows([
-        ".....",
-        ".....",
-        "OOOO.",
-        "XXXO.",
-        "..XO.",
-    ], to_play=WHITE)
+    board = GoBoard.from_rows(
+        [
+            ".....",
+            ".....",
+            "OOOO.",
+            "XXXO.",
+            "..XO.",
+        ],
+        to_play=WHITE,
+    )
     board.play(board.parse("B1"))  # white throw-in: in atari at once, but legal (it is not suicide)
     assert board.liberties(board.parse("B1")) == 1
     board.play(board.parse("A1"))  # black takes the stone
@@ -108,35 +121,41 @@ def test_snapback():
 
 
 def test_suicide_is_illegal_but_capturing_with_the_last_liberty_is_not():
-    board = GoBoard.from_rows([
-        ".O...",
-        "O....",
-        ".....",
-        ".....",
-        ".....",
-    ])
+    board = GoBoard.from_rows(
+        [
+            ".O...",
+            "O....",
+            ".....",
+            ".....",
+            ".....",
+        ]
+    )
     a5 = board.parse("A5")
     assert not board.is_legal(a5)
     assert board.legal_mask()[a5] == 0
     with pytest.raises(IllegalMove, match="suicide"):
         board.play(a5)
     # Multi-stone suicide: filling the last liberty of one's own chain.
-    board = GoBoard.from_rows([
-        "XX.O.",
-        "OOO..",
-        ".....",
-        ".....",
-        ".....",
-    ])
+    board = GoBoard.from_rows(
+        [
+            "XX.O.",
+            "OOO..",
+            ".....",
+            ".....",
+            ".....",
+        ]
+    )
     assert not board.is_legal(board.parse("C5"))
     # The same point is legal when it captures.
-    board = GoBoard.from_rows([
-        ".OX..",
-        "OX...",
-        "X....",
-        ".....",
-        ".....",
-    ])
+    board = GoBoard.from_rows(
+        [
+            ".OX..",
+            "OX...",
+            "X....",
+            ".....",
+            ".....",
+        ]
+    )
     assert board.is_legal(a5)
     assert board.play(a5) == 2
 
@@ -190,13 +209,16 @@ def test_positional_superko_refuses_a_cycle_that_simple_ko_allows():
 
 
 def test_tromp_taylor_area_score_with_dame():
-    board = GoBoard.from_rows([
-        ".X.O.",
-        ".X.O.",
-        ".X.O.",
-        ".X.O.",
-        ".X.O.",
-    ], komi=0.5)
+    board = GoBoard.from_rows(
+        [
+            ".X.O.",
+            ".X.O.",
+            ".X.O.",
+            ".X.O.",
+            ".X.O.",
+        ],
+        komi=0.5,
+    )
     # Column A is black's (5), column C reaches both colours: dame (0), column E is white's.
     assert board.area() == (10, 10)
     assert board.score() == -0.5
@@ -207,20 +229,22 @@ def test_tromp_taylor_seki_points_count_for_nobody():
     # Black B5 and white A4-D4 have no eye and share their two liberties A5 and C5:
     # whoever fills one is captured, so both live in seki. Area scoring counts the
     # stones of both and leaves the two shared points to nobody.
-    board = GoBoard.from_rows([
-        ".X.OX",
-        "OOOOX",
-        "XXXXX",
-        "X.X.X",
-        "XXXXX",
-    ], komi=0)
+    board = GoBoard.from_rows(
+        [
+            ".X.OX",
+            "OOOOX",
+            "XXXXX",
+            "X.X.X",
+            "XXXXX",
+        ],
+        komi=0,
+    )
     a5, b5, c5, a4 = (board.parse(v) for v in ("A5", "B5", "C5", "A4"))
     assert board.chain_at(b5).liberties == {a5, c5}
     assert board.chain_at(a4).liberties == {a5, c5}
     # Filling a shared liberty puts one's own chain in atari: the seki holds.
     for who in (BLACK, WHITE):
-        trial = GoBoard.from_rows([
-            ".X.OX", "OOOOX", "XXXXX", "X.X.X", "XXXXX"], to_play=who, komi=0)
+        trial = GoBoard.from_rows([".X.OX", "OOOOX", "XXXXX", "X.X.X", "XXXXX"], to_play=who, komi=0)
         trial.play(a5)
         assert trial.liberties(a5) == 1
     assert board.area() == (16 + 2, 5)  # black: 16 stones, 2 eyes; white: 5 stones
@@ -228,13 +252,16 @@ def test_tromp_taylor_seki_points_count_for_nobody():
 
 
 def test_a_draw_with_an_integer_komi():
-    board = GoBoard.from_rows([
-        "XX.OO",
-        "XX.OO",
-        "XX.OO",
-        "XX.OO",
-        "XX.OO",
-    ], komi=0)
+    board = GoBoard.from_rows(
+        [
+            "XX.OO",
+            "XX.OO",
+            "XX.OO",
+            "XX.OO",
+            "XX.OO",
+        ],
+        komi=0,
+    )
     assert board.score() == 0
     assert board.winner() == 0
     assert GoBoard.from_rows(["X.", ".."], komi=4).winner() == 0  # 4 points each side of komi
@@ -349,7 +376,7 @@ def test_every_legality_and_position_agrees_with_a_naive_flood_fill_engine(size,
 
 def test_incremental_chain_bookkeeping_matches_a_recount_through_random_games_and_copies():
     rng = random.Random(7)
-    for game in range(40):
+    for _game in range(40):
         board = GoBoard(rng.choice([3, 4, 5, 7, 9]))
         while not board.is_over():
             stones_ = board.points
@@ -360,8 +387,11 @@ def test_incremental_chain_bookkeeping_matches_a_recount_through_random_games_an
                     # Liberties are exactly the empty neighbours of the chain's stones.
                     libs = {n for s in chain.stones for n in board.neighbours[s] if stones_[n] == EMPTY}
                     assert chain.liberties == libs and all(board.chain_at(s) is chain for s in chain.stones)
-            crowded = {p for p in range(board.num_points) if stones_[p] == EMPTY
-                       and all(stones_[n] != EMPTY for n in board.neighbours[p])}
+            crowded = {
+                p
+                for p in range(board.num_points)
+                if stones_[p] == EMPTY and all(stones_[n] != EMPTY for n in board.neighbours[p])
+            }
             assert board._crowded == crowded
             if rng.random() < 0.05:
                 board = board.copy()

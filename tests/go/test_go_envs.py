@@ -16,15 +16,20 @@ def random_legal(info, rng):
     return int(legal[rng.integers(len(legal))])
 
 
-@pytest.mark.parametrize("kwargs", [
-    # (gymnasium's determinism check samples its action before reset, so with white and
-    # "raise" that action can land on the opponent's first stone: white is checked with
-    # "pass" and "lose".)
-    {}, {"agent_color": "white", "illegal_action": "lose"},
-    {"agent_color": "white", "opponent": "greedy", "illegal_action": "pass"},
-    {"agent_color": "random", "reward": "score", "opponent": "greedy"},
-    {"illegal_action": "lose", "board_size": 3}, {"illegal_action": "pass", "ko_rule": "simple", "komi": 0},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        # (gymnasium's determinism check samples its action before reset, so with white and
+        # "raise" that action can land on the opponent's first stone: white is checked with
+        # "pass" and "lose".)
+        {},
+        {"agent_color": "white", "illegal_action": "lose"},
+        {"agent_color": "white", "opponent": "greedy", "illegal_action": "pass"},
+        {"agent_color": "random", "reward": "score", "opponent": "greedy"},
+        {"illegal_action": "lose", "board_size": 3},
+        {"illegal_action": "pass", "ko_rule": "simple", "komi": 0},
+    ],
+)
 def test_gymnasium_and_sb3_check_env(kwargs):
     from gymnasium.utils.env_checker import check_env
     from stable_baselines3.common.env_checker import check_env as sb3_check_env
@@ -38,11 +43,11 @@ def test_registered_and_seeded_episodes_repeat():
     assert env.observation_space.shape == (5, 5, 5) and env.action_space.n == 26
 
     def episode(seed):
-        obs, info = env.reset(seed=seed)
+        _obs, info = env.reset(seed=seed)
         rng = np.random.default_rng(0)
-        moves, done = [], False
+        done = False
         while not done:
-            obs, reward, term, trunc, info = env.step(random_legal(info, rng))
+            _obs, reward, term, trunc, info = env.step(random_legal(info, rng))
             done = term or trunc
         return list(env.unwrapped.board.history), reward
 
@@ -66,27 +71,34 @@ def test_illegal_action_options():
     occupied = int(np.flatnonzero(env.board.grid.reshape(-1) == 0)[0])
     env.step(occupied)
     stone = int(np.flatnonzero(env.board.grid.reshape(-1))[0])
-    with pytest.raises(ValueError, match="illegal action .*occupied.*illegal_action"):
+    with pytest.raises(ValueError, match=r"illegal action .*occupied.*illegal_action"):
         env.step(stone)
 
     env = GoEnv(board_size=3, illegal_action="lose")
     env.reset(seed=0)
     env.step(4)
-    obs, reward, terminated, truncated, info = env.step(4)
+    _obs, reward, terminated, _truncated, info = env.step(4)
     assert (reward, terminated, info["is_success"]) == (-1.0, True, False)
     assert "occupied" in info["illegal_action"]
 
     env = GoEnv(board_size=3, illegal_action="pass", opponent=lambda board: board.pass_action)
     env.reset(seed=0)
     env.step(4)
-    obs, reward, terminated, truncated, info = env.step(4)  # illegal -> a pass; the opponent passes too
+    _obs, reward, terminated, _truncated, info = env.step(4)  # illegal -> a pass; the opponent passes too
     assert terminated and env.board.history == [4, 9, 9]
 
 
-@pytest.mark.parametrize("argument, value", [
-    ("agent_color", "red"), ("opponent", "alphago"), ("illegal_action", "ignore"), ("reward", "points"),
-    ("board_size", 1), ("ko_rule", "japanese"),
-])
+@pytest.mark.parametrize(
+    "argument, value",
+    [
+        ("agent_color", "red"),
+        ("opponent", "alphago"),
+        ("illegal_action", "ignore"),
+        ("reward", "points"),
+        ("board_size", 1),
+        ("ko_rule", "japanese"),
+    ],
+)
 def test_bad_constructor_arguments(argument, value):
     with pytest.raises(ValueError, match=argument):
         GoEnv(**{argument: value})
@@ -96,13 +108,13 @@ def test_win_reward_draw_and_score_reward():
     # Both pass at once with komi 0 on an empty board: a draw, reward 0.
     env = GoEnv(board_size=3, komi=0, opponent=lambda board: board.pass_action)
     env.reset(seed=0)
-    obs, reward, terminated, truncated, info = env.step(9)
+    _obs, reward, terminated, _truncated, info = env.step(9)
     assert terminated and reward == 0.0 and info["winner"] == "draw" and info["is_success"] is False
     # Black takes the whole 3x3 board: area 9, komi 0.5 -> score reward (9 - 0.5) / 9.
     env = GoEnv(board_size=3, komi=0.5, reward="score", opponent=lambda board: board.pass_action)
     env.reset(seed=0)
     env.step(4)
-    obs, reward, terminated, truncated, info = env.step(9)
+    _obs, reward, terminated, _truncated, info = env.step(9)
     assert terminated and reward == pytest.approx(8.5 / 9) and info["is_success"]
 
 
@@ -153,7 +165,7 @@ def test_ansi_and_rgb_rendering(tmp_path):
     env.step(12)
     text = env.render()
     lines = text.splitlines()
-    assert lines[3] .replace("(", " ").replace(")", " ").split()[3] == "X"  # C3 is black's
+    assert lines[3].replace("(", " ").replace(")", " ").split()[3] == "X"  # C3 is black's
     assert sum(line.count("(O)") for line in lines) == 1  # the opponent's reply is marked
     assert "captures" in text
     env = GoEnv(board_size=9, render_mode="rgb_array")
@@ -162,6 +174,7 @@ def test_ansi_and_rgb_rendering(tmp_path):
     frame = env.render()
     assert frame.dtype == np.uint8 and frame.shape[2] == 3
     from rldojo.envs.go.render import CELL, MARGIN
+
     centre = frame[MARGIN + 4 * CELL, MARGIN + 4 * CELL + CELL // 3]
     assert centre.max() < 60  # a black stone on E5 (the marker ring is in its middle)
     env.close()
@@ -170,6 +183,7 @@ def test_ansi_and_rgb_rendering(tmp_path):
 
 def test_click_to_action_mapping():
     from rldojo.envs.go.render import CELL, MARGIN
+
     assert point_at_pixel(MARGIN, MARGIN, 5) == 0
     assert point_at_pixel(MARGIN + 2 * CELL + 10, MARGIN + 3 * CELL - 10, 5) == 3 * 5 + 2
     assert point_at_pixel(MARGIN - CELL, MARGIN, 5) is None
@@ -194,7 +208,7 @@ def test_two_aec_envs_of_different_sizes_side_by_side():
     rng = np.random.default_rng(0)
     for _ in range(30):
         for env in (small, large):
-            obs, reward, term, trunc, info = env.last()
+            obs, _reward, term, trunc, _info = env.last()
             if term or trunc:
                 env.reset()
                 continue

@@ -5,6 +5,7 @@ Skipped when GNU Go is missing, except on CI (CI=true), where missing GNU Go fai
 
 import os
 import random
+import re
 
 import numpy as np
 import pytest
@@ -36,12 +37,14 @@ def agreement_games(size: int, games: int, seed: int, ko_rule: str) -> int:
             while not board.is_over():
                 color = "black" if board.to_play == BLACK else "white"
                 # One round trip per move: legality of every point, then both stone lists.
-                answers = gnugo.commands([f"is_legal {color} {v}" for v in vertices]
-                                         + ["list_stones black", "list_stones white"])
+                answers = gnugo.commands(
+                    [f"is_legal {color} {v}" for v in vertices] + ["list_stones black", "list_stones white"]
+                )
                 ours = board.legal_mask()
                 for p, answer in enumerate(answers[:-2]):
-                    assert (answer == "1") == bool(ours[p]) == board.is_legal(p), \
+                    assert (answer == "1") == bool(ours[p]) == board.is_legal(p), (
                         f"{size}x{size} game {game} move {board.move_number}: {vertices[p]}\n{board}"
+                    )
                 for answer, color_id in ((answers[-2], 1), (answers[-1], 2)):
                     mine = {vertices[p] for p in range(size * size) if board.grid.flat[p] == color_id}
                     assert set(answer.split()) == mine, f"{size}x{size} game {game} move {board.move_number}"
@@ -55,9 +58,15 @@ def agreement_games(size: int, games: int, seed: int, ko_rule: str) -> int:
     return checked
 
 
-@pytest.mark.parametrize("size, games, ko_rule", [
-    (5, 24, "positional_superko"), (5, 16, "simple"), (9, 5, "positional_superko"), (9, 5, "simple"),
-])
+@pytest.mark.parametrize(
+    "size, games, ko_rule",
+    [
+        (5, 24, "positional_superko"),
+        (5, 16, "simple"),
+        (9, 5, "positional_superko"),
+        (9, 5, "simple"),
+    ],
+)
 def test_rules_agree_with_gnugo_on_random_games(size, games, ko_rule):
     # 50 games in all; GNU Go runs with the same ko rule (--positional-superko or its default).
     require_gnugo()
@@ -95,7 +104,7 @@ def test_a_silent_engine_times_out_and_is_reaped(tmp_path, monkeypatch):
         return started[-1]
 
     monkeypatch.setattr(gtp.subprocess, "Popen", recording_popen)
-    with pytest.raises(GTPError, match="did not answer within 0.3 s"):
+    with pytest.raises(GTPError, match=re.escape("did not answer within 0.3 s")):
         GnuGo(size=5, timeout=0.3, executable=str(silent))
     assert len(started) == 1 and started[0].poll() is not None  # killed and waited for: no zombie
 
@@ -110,14 +119,14 @@ def test_gnugo_opponent_plays_legal_moves_in_go_v0():
     from rldojo.envs.go.env import GoEnv
 
     env = GoEnv(board_size=5, opponent="gnugo", opponent_kwargs={"level": 0}, agent_color="white")
-    obs, info = env.reset(seed=0)
+    _obs, info = env.reset(seed=0)
     assert env.board.num_stones == 1  # GNU Go opened as black
     rng = np.random.default_rng(0)
     done, moves = False, 0
     while not done and moves < 12:
         legal = np.flatnonzero(info["action_mask"][:-1])
         action = int(rng.choice(legal)) if len(legal) else env.board.pass_action
-        obs, reward, done, truncated, info = env.step(action)
+        _obs, _reward, done, _truncated, info = env.step(action)
         moves += 1
     engine = env.opponent.engine
     env.close()

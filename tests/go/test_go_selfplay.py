@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 
 from rldojo.baselines.agent import Agent
-
 from rldojo.baselines.registry import make_agent
 from rldojo.baselines.selfplay import SelfPlaySarsa
 from rldojo.envs.go.board import BLACK, WHITE, GoBoard
@@ -71,9 +70,12 @@ def test_win_rate_plays_both_colours_and_round_robin_ranks_players():
     result = win_rate(GreedyOpponent(), "random", games=20, size=5, seed=0)
     assert result.games == 20 and result.wins >= 18
     assert result.wins_as_black + result.wins_as_white == result.wins
-    table = round_robin({"random": "random", "greedy": "greedy", "first": lambda b: int(b.legal_actions()[0])},
-                        size=5, games_per_pair=10)
-    ratings = dict(zip(table.names, table.ratings))
+    table = round_robin(
+        {"random": "random", "greedy": "greedy", "first": lambda b: int(b.legal_actions()[0])},
+        size=5,
+        games_per_pair=10,
+    )
+    ratings = dict(zip(table.names, table.ratings, strict=True))
     assert ratings["greedy"] > ratings["random"] and ratings["greedy"] > ratings["first"]
     assert "| greedy |" in table.to_markdown()
     assert abs(np.mean(table.ratings) - 1500) < 1e-6
@@ -115,8 +117,7 @@ def test_play_human_runs_headless_with_scripted_clicks():
     from rldojo.envs.go.render import CELL, MARGIN
 
     pygame.display.init()
-    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(MARGIN + 2 * CELL, MARGIN + 2 * CELL),
-                                         button=1))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(MARGIN + 2 * CELL, MARGIN + 2 * CELL), button=1))
     result = play_human(opponent="greedy", board_size=5, max_frames=3)
     assert result["score"] is None  # unfinished game
     assert result["history"][0] == 12 and len(result["history"]) == 2  # our click at C3, greedy's reply
@@ -145,7 +146,7 @@ def test_board_shapes_are_tied_under_the_board_symmetries():
     # The same shape moved off the edge: the 2x2 window that holds all of it gives one
     # location-independent feature in both places, and two location-dependent ones (an
     # edge is not the centre).
-    windows, powers, dependent, independent = shapes.blocks[1]
+    _windows, _powers, dependent, independent = shapes.blocks[1]
     code = 1 * 1 + 0 * 3 + 2 * 9 + 1 * 27  # cells (0,1)=mine, (0,2)=empty, (1,1)=theirs, (1,2)=mine
     moved = np.roll(np.roll(grid, 1, axis=0), 1, axis=1).reshape(1, -1)
     a, b = features[0], shapes.of_positions(moved)[0]

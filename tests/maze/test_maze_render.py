@@ -50,7 +50,7 @@ def test_best_move_picture_has_an_arrow_on_every_free_cell():
     maze = env.unwrapped.maze
     blue = np.all(picture == rendering.HIGHLIGHT, axis=2)
     for c, r in maze.cells:
-        arrow_pixels = blue[r * 64:(r + 1) * 64, c * 64:(c + 1) * 64].sum()
+        arrow_pixels = blue[r * 64 : (r + 1) * 64, c * 64 : (c + 1) * 64].sum()
         has_arrow = not maze.walls[r, c] and (c, r) != maze.exit_cell
         assert (arrow_pixels > 50) == has_arrow, (c, r)
     # the arrow at (0, 0) points down: its blue sits in the cell's lower half

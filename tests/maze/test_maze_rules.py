@@ -8,7 +8,17 @@ from hypothesis import strategies as st
 from rldojo.envs.maze.generator import generate_maze
 from rldojo.envs.maze.layouts import parse_layout
 from rldojo.envs.maze.rules import (
-    DOWN, LEFT, LOSE, PENALTY_IMPOSSIBLE_MOVE, PENALTY_MOVE, PENALTY_VISITED, PLAYING, REWARD_EXIT, RIGHT, UP, WIN,
+    DOWN,
+    LEFT,
+    LOSE,
+    PENALTY_IMPOSSIBLE_MOVE,
+    PENALTY_MOVE,
+    PENALTY_VISITED,
+    PLAYING,
+    REWARD_EXIT,
+    RIGHT,
+    UP,
+    WIN,
     Maze,
 )
 
@@ -130,7 +140,7 @@ def test_transition_rows_sum_to_one(slip_prob):
         assert set(P[s]) == {0, 1, 2, 3}
         for a in P[s]:
             assert sum(p for p, _, _, _ in P[s][a]) == pytest.approx(1.0)
-            for p, s2, reward, terminated in P[s][a]:
+            for _p, s2, reward, terminated in P[s][a]:
                 assert 0 <= s2 < 64 and isinstance(terminated, bool) and isinstance(reward, float)
     # a move right from (0, 0) on the classic maze: intended with 1 - slip, the edge above and the wall below
     expected = [(1 - slip_prob, maze.index((1, 0)), PENALTY_MOVE, False)]
@@ -151,7 +161,7 @@ def test_value_iteration_greedy_policy_is_bfs_optimal(layout, slip_prob):
         # one step from the exit is worth the exit reward; d steps: d-1 moves then the exit, discounted
         for cell, d in maze.shortest_path_lengths().items():
             if d > 0:
-                expected = sum(0.95 ** t * PENALTY_MOVE for t in range(d - 1)) + 0.95 ** (d - 1) * REWARD_EXIT
+                expected = sum(0.95**t * PENALTY_MOVE for t in range(d - 1)) + 0.95 ** (d - 1) * REWARD_EXIT
                 assert values[maze.index(cell)] == pytest.approx(expected)
 
 
@@ -190,17 +200,20 @@ def test_loops_add_edges_and_the_same_seed_gives_the_same_maze():
 # ---------------------------------------------------------------------------- bad input
 
 
-@pytest.mark.parametrize("layout, message", [
-    ("sed", "unknown layout 'sed'"),
-    ("..#\n...\n..#", "no exit"),
-    ("S.#\n##.\n..E", "cannot be reached"),
-    ("...\n..\n..E", "ragged layout: row 1 has 2 cells"),
-    ([[0, 0], [0]], "ragged"),
-    ("S..\n.X.\n..E", "unknown character 'X'"),
-    ("SS.\n...\n..E", "more than one start"),
-    ("#..\n...\n..E", "start (0, 0) is on a wall"),
-    ("S.\n.S", "more than one start"),
-])
+@pytest.mark.parametrize(
+    "layout, message",
+    [
+        ("sed", "unknown layout 'sed'"),
+        ("..#\n...\n..#", "no exit"),
+        ("S.#\n##.\n..E", "cannot be reached"),
+        ("...\n..\n..E", "ragged layout: row 1 has 2 cells"),
+        ([[0, 0], [0]], "ragged"),
+        ("S..\n.X.\n..E", "unknown character 'X'"),
+        ("SS.\n...\n..E", "more than one start"),
+        ("#..\n...\n..E", "start (0, 0) is on a wall"),
+        ("S.\n.S", "more than one start"),
+    ],
+)
 def test_bad_layouts_raise_naming_the_problem(layout, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         Maze.from_layout(layout)
@@ -223,9 +236,13 @@ def test_bad_cells_and_slip_raise():
 
 # ---------------------------------------------------------------------------- any layout
 
+
 @settings(max_examples=60, deadline=None)
-@given(st.integers(1, 6).flatmap(lambda w: st.lists(st.lists(st.booleans(), min_size=w, max_size=w),
-                                                      min_size=1, max_size=6)))
+@given(
+    st.integers(1, 6).flatmap(
+        lambda w: st.lists(st.lists(st.booleans(), min_size=w, max_size=w), min_size=1, max_size=6)
+    )
+)
 def test_any_grid_is_refused_with_a_reason_or_obeys_the_invariants(rows):
     walls = np.array(rows, dtype=bool)
     try:
@@ -242,6 +259,6 @@ def test_any_grid_is_refused_with_a_reason_or_obeys_the_invariants(rows):
             maze.reset(cell)
             maze.move(action)
             assert lengths[maze.cell] == lengths[cell] - 1
-    for s, row in maze.P.items():
+    for _s, row in maze.P.items():
         for outcomes in row.values():
             assert sum(p for p, *_ in outcomes) == pytest.approx(1.0)

@@ -29,8 +29,14 @@ HYPERPARAMS = {
         "gae_lambda": 1.0,
         "ent_coef": 0.01,
     },
-    (ENV_ID, "sb3-ppo"): {"gamma": 0.0, "n_steps": 64, "batch_size": 32, "n_epochs": 10, "learning_rate": 3e-3,
-                          "ent_coef": 0.01},
+    (ENV_ID, "sb3-ppo"): {
+        "gamma": 0.0,
+        "n_steps": 64,
+        "batch_size": 32,
+        "n_epochs": 10,
+        "learning_rate": 3e-3,
+        "ent_coef": 0.01,
+    },
     (ENV_ID, "sb3-dqn"): {
         "gamma": 0.0,
         "learning_rate": 1e-3,

@@ -23,9 +23,9 @@ def flat_views(flat: np.ndarray, shapes: list[tuple[int, int]]) -> Layers:
     """``(W, b)`` pairs that are views into one flat vector, W of shape (in, out)."""
     views, start = [], 0
     for n_in, n_out in shapes:
-        weight = flat[start:start + n_in * n_out].reshape(n_in, n_out)
+        weight = flat[start : start + n_in * n_out].reshape(n_in, n_out)
         start += n_in * n_out
-        views.append((weight, flat[start:start + n_out]))
+        views.append((weight, flat[start : start + n_out]))
         start += n_out
     return views
 
@@ -44,8 +44,16 @@ class NumpyMLPQFunction:
     :param with_target: keep a separate target copy (the standard form); else the target is the net
     """
 
-    def __init__(self, net: nn.Module, learning_rate: float, loss: str, max_grad_norm: float | None,
-                 with_target: bool, betas=(0.9, 0.999), eps: float = 1e-8):
+    def __init__(
+        self,
+        net: nn.Module,
+        learning_rate: float,
+        loss: str,
+        max_grad_norm: float | None,
+        with_target: bool,
+        betas=(0.9, 0.999),
+        eps: float = 1e-8,
+    ):
         self.template = net
         self.shapes = [(lin.in_features, lin.out_features) for lin in linear_layers(net.head)]
         self.theta = np.zeros(sum(i * o + o for i, o in self.shapes), dtype=np.float32)
@@ -117,8 +125,8 @@ class NumpyMLPQFunction:
         np.multiply(g, g, out=tmp)
         tmp *= 1.0 - self.beta2
         v += tmp
-        bias1 = 1.0 - self.beta1 ** self.t
-        bias2 = 1.0 - self.beta2 ** self.t
+        bias1 = 1.0 - self.beta1**self.t
+        bias2 = 1.0 - self.beta2**self.t
         np.sqrt(v, out=tmp)
         tmp /= np.sqrt(bias2)
         tmp += self.eps

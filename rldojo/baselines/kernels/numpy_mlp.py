@@ -44,8 +44,9 @@ def layer_views(net: nn.Sequential) -> Layers:
     return [(m.weight.detach().numpy().T, m.bias.detach().numpy()) for m in linear_layers(net)]
 
 
-def mlp_forward(layers: Layers, x: np.ndarray, activation: str = "relu",
-                inputs: list[np.ndarray] | None = None) -> np.ndarray:
+def mlp_forward(
+    layers: Layers, x: np.ndarray, activation: str = "relu", inputs: list[np.ndarray] | None = None
+) -> np.ndarray:
     """The MLP's output for the rows of ``x`` (a new array; ``x`` is left as it is).
 
     :param activation: "relu" or "tanh", after every layer but the last
@@ -63,8 +64,7 @@ def mlp_forward(layers: Layers, x: np.ndarray, activation: str = "relu",
     return x
 
 
-def mlp_backward(layers: Layers, inputs: list[np.ndarray], d_out: np.ndarray, activation: str,
-                 grads: Layers) -> None:
+def mlp_backward(layers: Layers, inputs: list[np.ndarray], d_out: np.ndarray, activation: str, grads: Layers) -> None:
     """Write d loss / d (W, b) of every layer into ``grads``, given d loss / d output.
 
     :param inputs: the layer inputs :func:`mlp_forward` kept

@@ -27,8 +27,8 @@ def merged_actor_critic(actor: nn.Sequential, critic: nn.Sequential) -> Layers:
             weight = np.concatenate([wa, wc], axis=1)
         else:
             weight = np.zeros((wa.shape[0] + wc.shape[0], wa.shape[1] + wc.shape[1]))
-            weight[:wa.shape[0], :wa.shape[1]] = wa
-            weight[wa.shape[0]:, wa.shape[1]:] = wc
+            weight[: wa.shape[0], : wa.shape[1]] = wa
+            weight[wa.shape[0] :, wa.shape[1] :] = wc
         merged.append((weight, np.concatenate([ba, bc])))
     return merged
 
@@ -67,8 +67,7 @@ class NumpyActorCritic:
     :param activation: the networks' hidden activation, "tanh" or "relu"
     """
 
-    def __init__(self, actor: nn.Sequential, critic: nn.Sequential, observation_space: spaces.Space,
-                 activation: str):
+    def __init__(self, actor: nn.Sequential, critic: nn.Sequential, observation_space: spaces.Space, activation: str):
         self.actor, self.critic = actor, critic
         self.observation_space = observation_space
         self.activation = activation
@@ -85,8 +84,9 @@ class NumpyActorCritic:
     def values(self, obs: np.ndarray) -> np.ndarray:
         return self(obs)[1]
 
-    def predict(self, obs: np.ndarray, deterministic: bool, masks: np.ndarray | None,
-                rng: np.random.Generator) -> np.ndarray:
+    def predict(
+        self, obs: np.ndarray, deterministic: bool, masks: np.ndarray | None, rng: np.random.Generator
+    ) -> np.ndarray:
         """The greedy or a sampled action of each row, never a masked one."""
         logits = self(obs)[0]
         if masks is not None:

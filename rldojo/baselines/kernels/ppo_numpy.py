@@ -35,8 +35,7 @@ class NumpyPPOGradients:
     :param ent_coef: the entropy bonus's weight
     """
 
-    def __init__(self, actor: nn.Sequential, critic: nn.Sequential, activation: str, vf_coef: float,
-                 ent_coef: float):
+    def __init__(self, actor: nn.Sequential, critic: nn.Sequential, activation: str, vf_coef: float, ent_coef: float):
         self.activation, self.vf_coef, self.ent_coef = activation, vf_coef, ent_coef
         self.nets = (actor, critic)
         self.params = [p for net in self.nets for layer in linear_layers(net) for p in (layer.weight, layer.bias)]
@@ -48,7 +47,7 @@ class NumpyPPOGradients:
         self.critic: Layers = layer_views(self.nets[1])
         grads = [g.numpy() for g in self.grad_tensors]
         pairs = [(grads[i].T, grads[i + 1]) for i in range(0, len(grads), 2)]  # W's gradient as (in, out)
-        self.actor_grads, self.critic_grads = pairs[:len(self.actor)], pairs[len(self.actor):]
+        self.actor_grads, self.critic_grads = pairs[: len(self.actor)], pairs[len(self.actor) :]
 
     # A copy (deepcopy, pickle) of a view is no view: a copy makes its views again, over its own tensors.
     def __getstate__(self) -> dict:

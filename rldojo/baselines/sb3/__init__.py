@@ -12,7 +12,7 @@ try:
 except ImportError as error:  # pragma: no cover - exercised only without the extra
     raise ImportError("the sb3-* agents need stable-baselines3: pip install 'rldojo[sb3]'") from error
 
-from rldojo.baselines.sb3.agents import CLASSES, SB3A2C, SB3DQN, SB3MaskablePPO, SB3PPO, load_sb3
+from rldojo.baselines.sb3.agents import CLASSES, SB3A2C, SB3DQN, SB3PPO, SB3MaskablePPO, load_sb3
 from rldojo.baselines.sb3.wrappers import wrap_env
 
-__all__ = ["CLASSES", "SB3A2C", "SB3DQN", "SB3MaskablePPO", "SB3PPO", "load_sb3", "wrap_env"]
+__all__ = ["CLASSES", "SB3A2C", "SB3DQN", "SB3PPO", "SB3MaskablePPO", "load_sb3", "wrap_env"]

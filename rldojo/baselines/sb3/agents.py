@@ -38,7 +38,7 @@ try:
 except ImportError:  # pragma: no cover - sb3-contrib is part of the sb3 extra
     MaskablePPO = None
 
-__all__ = ["CLASSES", "SB3A2C", "SB3DQN", "SB3MaskablePPO", "SB3PPO", "load_sb3"]
+__all__ = ["CLASSES", "SB3A2C", "SB3DQN", "SB3PPO", "SB3MaskablePPO", "load_sb3"]
 
 
 class _RldojoSB3:
@@ -55,7 +55,7 @@ class _RldojoSB3:
         if policy is None:
             if env_for_policy is None:
                 raise ValueError("pass an env (or a policy) to build an agent")
-            space = getattr(env_for_policy, "observation_space")
+            space = env_for_policy.observation_space
             policy = policy_for(space)
         for key in self._schedules:
             if key in kwargs:
@@ -85,8 +85,11 @@ class _RldojoSB3:
         try:
             if train_freq is not None:  # a plain pair instead of a pickled TrainFreq
                 self.train_freq = [int(train_freq.frequency), train_freq.unit.value]
-            atomic_write(path, lambda tmp_name: super(_RldojoSB3, self).save(tmp_name, exclude=exclude, include=include),
-                         suffix=".zip")
+            atomic_write(
+                path,
+                lambda tmp_name: super(_RldojoSB3, self).save(tmp_name, exclude=exclude, include=include),
+                suffix=".zip",
+            )
         finally:
             if train_freq is not None:
                 self.train_freq = train_freq
@@ -111,9 +114,12 @@ class _MonitorEpisodes:
             return []
         rows = []
         for monitor in monitors(vec):
-            returns, lengths, times = (monitor.get_episode_rewards(), monitor.get_episode_lengths(),
-                                       monitor.get_episode_times())
-            for r, n, t in zip(returns, lengths, times):
+            returns, lengths, times = (
+                monitor.get_episode_rewards(),
+                monitor.get_episode_lengths(),
+                monitor.get_episode_times(),
+            )
+            for r, n, t in zip(returns, lengths, times, strict=True):
                 rows.append({"return": float(r), "length": int(n), "win": None, "epsilon": None, "time": t})
         rows.sort(key=lambda row: row["time"])
         total = 0
@@ -137,8 +143,16 @@ class SB3DQN(_RldojoSB3, DQN):
 
     name = "sb3-dqn"
 
-    def __init__(self, env=None, policy=None, seed: int | None = None, verbose: int = 0, monitor_dir=None,
-                 n_envs: int = 1, **kwargs):
+    def __init__(
+        self,
+        env=None,
+        policy=None,
+        seed: int | None = None,
+        verbose: int = 0,
+        monitor_dir=None,
+        n_envs: int = 1,
+        **kwargs,
+    ):
         self._rldojo_init(DQN, env, policy, seed, verbose, monitor_dir, n_envs, kwargs)
 
 
@@ -148,8 +162,16 @@ class SB3PPO(_RldojoSB3, PPO):
     name = "sb3-ppo"
     _schedules = ("learning_rate", "clip_range")
 
-    def __init__(self, env=None, policy=None, seed: int | None = None, verbose: int = 0, monitor_dir=None,
-                 n_envs: int = 1, **kwargs):
+    def __init__(
+        self,
+        env=None,
+        policy=None,
+        seed: int | None = None,
+        verbose: int = 0,
+        monitor_dir=None,
+        n_envs: int = 1,
+        **kwargs,
+    ):
         self._rldojo_init(PPO, env, policy, seed, verbose, monitor_dir, n_envs, kwargs)
 
 
@@ -158,8 +180,16 @@ class SB3A2C(_RldojoSB3, A2C):
 
     name = "sb3-a2c"
 
-    def __init__(self, env=None, policy=None, seed: int | None = None, verbose: int = 0, monitor_dir=None,
-                 n_envs: int = 1, **kwargs):
+    def __init__(
+        self,
+        env=None,
+        policy=None,
+        seed: int | None = None,
+        verbose: int = 0,
+        monitor_dir=None,
+        n_envs: int = 1,
+        **kwargs,
+    ):
         self._rldojo_init(A2C, env, policy, seed, verbose, monitor_dir, n_envs, kwargs)
 
 
@@ -176,8 +206,16 @@ if MaskablePPO is not None:
         _masks = True
         _schedules = ("learning_rate", "clip_range")
 
-        def __init__(self, env=None, policy=None, seed: int | None = None, verbose: int = 0, monitor_dir=None,
-                     n_envs: int = 1, **kwargs):
+        def __init__(
+            self,
+            env=None,
+            policy=None,
+            seed: int | None = None,
+            verbose: int = 0,
+            monitor_dir=None,
+            n_envs: int = 1,
+            **kwargs,
+        ):
             self._rldojo_init(MaskablePPO, env, policy, seed, verbose, monitor_dir, n_envs, kwargs)
 
 else:  # pragma: no cover
@@ -197,5 +235,6 @@ def load_sb3(path, env=None, custom_objects: dict | None = None, monitor_dir=Non
 
     See :func:`rldojo.baselines.sb3.loading.load_model` for how, and for the arguments.
     """
-    return load_model(path, CLASSES, env=env, custom_objects=custom_objects, monitor_dir=monitor_dir,
-                      expect=expect, **kwargs)
+    return load_model(
+        path, CLASSES, env=env, custom_objects=custom_objects, monitor_dir=monitor_dir, expect=expect, **kwargs
+    )

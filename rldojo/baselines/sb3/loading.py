@@ -27,8 +27,9 @@ from rldojo.envs.common import resolve_env
 __all__ = ["load_model"]
 
 
-def load_model(path, classes: dict, env=None, custom_objects: dict | None = None, monitor_dir=None, expect=None,
-               **kwargs):
+def load_model(
+    path, classes: dict, env=None, custom_objects: dict | None = None, monitor_dir=None, expect=None, **kwargs
+):
     """Load a stable-baselines3 ``.zip`` without unpickling anything from it.
 
     The algorithm is read from the zip's ``data``. Every entry SB3 stored with cloudpickle
@@ -48,7 +49,7 @@ def load_model(path, classes: dict, env=None, custom_objects: dict | None = None
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no checkpoint at {path}")
-    data, pth_names = _read_archive(path)
+    data, _pth_names = _read_archive(path)
     cls = _algorithm_of(data, path, classes)
     if env is not None and not isinstance(env, VecEnv):
         env = resolve_env(env)
@@ -132,8 +133,9 @@ def _space_from(entry, path: Path, which: str) -> spaces.Space:
     kind = fields.get(":type:", "")
 
     def array(text, dtype):
-        return np.array([float(x) for x in re.findall(r"[-+]?(?:inf|nan|\d+\.?\d*(?:e[-+]?\d+)?|\.\d+)", text)],
-                        dtype=dtype)
+        return np.array(
+            [float(x) for x in re.findall(r"[-+]?(?:inf|nan|\d+\.?\d*(?:e[-+]?\d+)?|\.\d+)", text)], dtype=dtype
+        )
 
     try:
         if "Discrete'" in kind and "Multi" not in kind:
@@ -169,8 +171,12 @@ def _space_for(entry, key: str, env_space, path: Path) -> spaces.Space:
         if env_space is None:
             raise
     stored_shape = tuple(_readable(entry).get("_shape") or ())
-    if key == "observation_space" and isinstance(env_space, spaces.Box) and len(env_space.shape) == 3 \
-            and stored_shape == (env_space.shape[2], env_space.shape[0], env_space.shape[1]):
+    if (
+        key == "observation_space"
+        and isinstance(env_space, spaces.Box)
+        and len(env_space.shape) == 3
+        and stored_shape == (env_space.shape[2], env_space.shape[0], env_space.shape[1])
+    ):
         from stable_baselines3.common.vec_env import VecTransposeImage
 
         return VecTransposeImage.transpose_space(env_space)  # SB3 saved the channels-first view
@@ -195,8 +201,11 @@ def _schedule_from(entry, fallback: float | None, key: str, path: Path):
             return float(args["val"])
         return LinearSchedule(float(args["start"]), float(args["end"]), float(args["end_fraction"]))
     if fallback is not None:
-        warnings.warn(f"{path}: the {key} schedule is a function that cannot be read without unpickling; "
-                      f"using the constant {fallback}")
+        warnings.warn(
+            f"{path}: the {key} schedule is a function that cannot be read without unpickling; "
+            f"using the constant {fallback}",
+            stacklevel=2,
+        )
         return fallback
     raise ValueError(f"{path}: cannot rebuild {key} without unpickling; pass custom_objects={{{key!r}: ...}}")
 
@@ -210,8 +219,10 @@ def _kwargs_from(entry, key: str, path: Path) -> dict:
             continue
         if isinstance(value, str) and value.startswith("<class "):
             if value not in allowed:
-                raise ValueError(f"{path}: {key}[{name!r}] is {value}, which rldojo does not rebuild; "
-                                 f"pass custom_objects={{{key!r}: ...}}")
+                raise ValueError(
+                    f"{path}: {key}[{name!r}] is {value}, which rldojo does not rebuild; "
+                    f"pass custom_objects={{{key!r}: ...}}"
+                )
             out[name] = allowed[value]
         else:
             out[name] = value
@@ -219,9 +230,18 @@ def _kwargs_from(entry, key: str, path: Path) -> dict:
 
 
 # Transient state SB3 rebuilds on the next learn() when it is None.
-_DROPPED = ("_last_obs", "_last_episode_starts", "_last_original_obs", "ep_info_buffer", "ep_success_buffer",
-            "action_noise", "rollout_buffer_class", "replay_buffer_class", "lr_schedule",
-            "exploration_schedule")
+_DROPPED = (
+    "_last_obs",
+    "_last_episode_starts",
+    "_last_original_obs",
+    "ep_info_buffer",
+    "ep_success_buffer",
+    "action_noise",
+    "rollout_buffer_class",
+    "replay_buffer_class",
+    "lr_schedule",
+    "exploration_schedule",
+)
 
 
 def _safe_objects(data: dict, cls, env, path: Path, given: dict) -> dict[str, Any]:
@@ -254,11 +274,13 @@ def _safe_objects(data: dict, cls, env, path: Path, given: dict) -> dict[str, An
         elif key in ("policy_kwargs", "rollout_buffer_kwargs", "replay_buffer_kwargs"):
             objects[key] = _kwargs_from(entry, key, path)
         elif key == "train_freq":
-            warnings.warn(f"{path}: train_freq was pickled; using SB3's default of 4 steps")
+            warnings.warn(f"{path}: train_freq was pickled; using SB3's default of 4 steps", stacklevel=2)
             objects[key] = (4, "step")
         elif key != "policy_class":
-            raise ValueError(f"{path}: the entry {key!r} is a pickled object rldojo will not unpickle; "
-                             f"pass custom_objects={{{key!r}: ...}} to replace it")
+            raise ValueError(
+                f"{path}: the entry {key!r} is a pickled object rldojo will not unpickle; "
+                f"pass custom_objects={{{key!r}: ...}} to replace it"
+            )
     if _is_pickled(data.get("policy_class")) and "policy_class" not in given:
         space = objects.get("observation_space") or data.get("observation_space")
         objects["policy_class"] = _policy_class(data["policy_class"], cls, space)
@@ -271,6 +293,5 @@ def _optimizer_lr(path: Path) -> float | None:
         with zipfile.ZipFile(path) as archive:
             state = torch.load(io.BytesIO(archive.read("policy.optimizer.pth")), weights_only=True)
         return float(state["param_groups"][0]["lr"])
-    except Exception:  # noqa: BLE001 - no optimizer state: the caller's error names the entry
+    except Exception:
         return None
-

@@ -19,17 +19,32 @@ try:
 except ImportError:  # pragma: no cover - sb3-contrib is part of the sb3 extra
     ActionMasker = None
 
-__all__ = ["ACTIVATIONS", "OPTIMIZERS", "InfoActionMasker", "monitors", "policy_for", "policy_kwargs_from_names",
-           "schedule", "wrap_env"]
+__all__ = [
+    "ACTIVATIONS",
+    "OPTIMIZERS",
+    "InfoActionMasker",
+    "monitors",
+    "policy_for",
+    "policy_kwargs_from_names",
+    "schedule",
+    "wrap_env",
+]
 
 
 # Names a user may give in policy_kwargs, and the only classes a checkpoint may name.
-ACTIVATIONS = {name: getattr(torch.nn, cls) for name, cls in
-               {"relu": "ReLU", "tanh": "Tanh", "elu": "ELU", "leaky_relu": "LeakyReLU", "gelu": "GELU",
-                "silu": "SiLU", "sigmoid": "Sigmoid"}.items()}
-OPTIMIZERS = {cls.__name__: cls for cls in (torch.optim.Adam, torch.optim.AdamW, torch.optim.RMSprop,
-                                            torch.optim.SGD)}
-
+ACTIVATIONS = {
+    name: getattr(torch.nn, cls)
+    for name, cls in {
+        "relu": "ReLU",
+        "tanh": "Tanh",
+        "elu": "ELU",
+        "leaky_relu": "LeakyReLU",
+        "gelu": "GELU",
+        "silu": "SiLU",
+        "sigmoid": "Sigmoid",
+    }.items()
+}
+OPTIMIZERS = {cls.__name__: cls for cls in (torch.optim.Adam, torch.optim.AdamW, torch.optim.RMSprop, torch.optim.SGD)}
 
 
 class InfoActionMasker(ActionMasker if ActionMasker is not None else gym.Wrapper):

@@ -48,7 +48,7 @@ def bandit_metrics(agent, env_id: str, env_kwargs: dict, seed: int) -> dict[str,
     metrics: dict[str, float | None] = {"regret_per_step": None, "percent_optimal": None, "cumulative_regret": None}
     trained_on = training_env(agent)
     if trained_on is not None and trained_on.total_pulls:
-        last = max(1, min(int(round(LAST_PART * trained_on.total_pulls)), len(trained_on.regret_history)))
+        last = max(1, min(round(LAST_PART * trained_on.total_pulls), len(trained_on.regret_history)))
         metrics["regret_per_step"] = float(np.mean(list(trained_on.regret_history)[-last:]))
         metrics["percent_optimal"] = float(np.mean(list(trained_on.optimal_history)[-last:]) * 100.0)
         metrics["cumulative_regret"] = float(trained_on.total_regret)
@@ -77,8 +77,17 @@ ENTRIES = [
         label="Bandit-v0",
         env_id="Bandit-v0",
         env_kwargs={"k": 10, "arms": "gaussian", "horizon": 200, "problem_seed": 6},
-        agents=[_spec(name) for name in ("bandit-epsilon-greedy", "bandit-ucb", "bandit-thompson",
-                                         "bandit-gradient", "sb3-ppo", "sb3-dqn")],
+        agents=[
+            _spec(name)
+            for name in (
+                "bandit-epsilon-greedy",
+                "bandit-ucb",
+                "bandit-thompson",
+                "bandit-gradient",
+                "sb3-ppo",
+                "sb3-dqn",
+            )
+        ],
         metric="rldojo.bench.entries.bandit:bandit_metrics",
         headline="regret_per_step",
         higher_is_better=False,

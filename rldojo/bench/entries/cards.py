@@ -32,8 +32,9 @@ def _learners(quick: int | None, full: dict[str, int]) -> list[AgentSpec]:
     return [
         AgentSpec(agent="dqn", timesteps=budget("dqn"), suites=suites),
         AgentSpec(agent="ppo", timesteps=budget("ppo"), suites=suites),
-        AgentSpec(agent="sb3-ppo", timesteps=budget("sb3-ppo"), env_kwargs={"illegal_action": "forfeit"},
-                  suites=("full",)),
+        AgentSpec(
+            agent="sb3-ppo", timesteps=budget("sb3-ppo"), env_kwargs={"illegal_action": "forfeit"}, suites=("full",)
+        ),
         AgentSpec(agent="sb3-maskable-ppo", timesteps=budget("sb3-maskable-ppo"), suites=("full",)),
     ]
 
@@ -46,8 +47,10 @@ ENTRIES = [
         label="KuhnPoker-v0/cfr",
         env_id="KuhnPoker-v0",
         env_kwargs={},
-        agents=[AgentSpec(agent="cfr+", timesteps={"quick": 300, "full": 1_000}),
-                AgentSpec(agent="cfr", timesteps={"quick": 300, "full": 1_000})],
+        agents=[
+            AgentSpec(agent="cfr+", timesteps={"quick": 300, "full": 1_000}),
+            AgentSpec(agent="cfr", timesteps={"quick": 300, "full": 1_000}),
+        ],
         metric=CFR_METRIC,
         headline="exploitability",
         higher_is_better=False,
@@ -57,8 +60,10 @@ ENTRIES = [
         label="LeducHoldem-v0/cfr",
         env_id="LeducHoldem-v0",
         env_kwargs={},
-        agents=[AgentSpec(agent="cfr+", timesteps={"quick": 100, "full": 1_000}),
-                AgentSpec(agent="cfr", timesteps={"full": 1_000}, suites=("full",))],
+        agents=[
+            AgentSpec(agent="cfr+", timesteps={"quick": 100, "full": 1_000}),
+            AgentSpec(agent="cfr", timesteps={"full": 1_000}, suites=("full",)),
+        ],
         metric=CFR_METRIC,
         headline="nash_conv",
         higher_is_better=False,
@@ -68,14 +73,16 @@ ENTRIES = [
 
 for _env_id, _quick, _full in (("KuhnPoker-v0", 1_000, KUHN_BUDGETS), ("LeducHoldem-v0", None, LEDUC_BUDGETS)):
     for _opponent in ("random", "always_call"):
-        ENTRIES.append(Entry(
-            label=f"{_env_id}/vs-{_opponent}",
-            env_id=_env_id,
-            env_kwargs={"opponent": _opponent, "seat": "random"},
-            agents=_learners(_quick if _opponent == "random" else None, _full),
-            metric=VALUE_METRIC,
-            headline="fraction_of_best_response",
-            solved_at=0.9,
-            eval_points=4,
-            suites=("quick", "full") if (_quick and _opponent == "random") else ("full",),
-        ))
+        ENTRIES.append(
+            Entry(
+                label=f"{_env_id}/vs-{_opponent}",
+                env_id=_env_id,
+                env_kwargs={"opponent": _opponent, "seat": "random"},
+                agents=_learners(_quick if _opponent == "random" else None, _full),
+                metric=VALUE_METRIC,
+                headline="fraction_of_best_response",
+                solved_at=0.9,
+                eval_points=4,
+                suites=("quick", "full") if (_quick and _opponent == "random") else ("full",),
+            )
+        )

@@ -36,8 +36,10 @@ ENTRIES = [
         label="ChatbotFeedback-v0/text",
         env_id="ChatbotFeedback-v0",
         env_kwargs={"queries": "text"},
-        agents=[AgentSpec(agent=name, timesteps=dict(TEXT_BUDGET), agent_kwargs=dict(TEXT_OVERRIDES.get(name, {})))
-                for name in AGENTS],
+        agents=[
+            AgentSpec(agent=name, timesteps=dict(TEXT_BUDGET), agent_kwargs=dict(TEXT_OVERRIDES.get(name, {})))
+            for name in AGENTS
+        ],
         metric=METRIC,
         headline="score_fraction",
         solved_at=0.9,

@@ -25,9 +25,18 @@ _AGENTS = [
 
 def _entry(label: str, metric: str, suite: str, **fields) -> Entry:
     """The 5x5 entry of one suite, measured by ``rldojo.envs.go.evaluation:<metric>``."""
-    return Entry(label=label, env_id="Go-v0", env_kwargs=dict(_ENV), agents=list(_AGENTS),
-                 metric=f"rldojo.envs.go.evaluation:{metric}", curve_metric="rldojo.envs.go.evaluation:curve_metric",
-                 headline="win_rate_vs_greedy", solved_at=0.8, suites=(suite,), **fields)
+    return Entry(
+        label=label,
+        env_id="Go-v0",
+        env_kwargs=dict(_ENV),
+        agents=list(_AGENTS),
+        metric=f"rldojo.envs.go.evaluation:{metric}",
+        curve_metric="rldojo.envs.go.evaluation:curve_metric",
+        headline="win_rate_vs_greedy",
+        solved_at=0.8,
+        suites=(suite,),
+        **fields,
+    )
 
 
 ENTRIES = [

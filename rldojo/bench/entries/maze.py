@@ -24,25 +24,45 @@ def _entry(layout: str, obs_mode: str, budgets: dict[str, dict[str, int]]) -> En
     without a quick budget runs in the full suite only."""
     agents = []
     for agent, timesteps in budgets.items():
-        agents.append(AgentSpec(agent=agent, timesteps=timesteps, env_kwargs=_TABULAR if agent == "qlearning" else {},
-                                suites=("quick", "full") if "quick" in timesteps else ("full",)))
-    return Entry(label=f"Maze-v0/{layout}", env_id="Maze-v0",
-                 env_kwargs={"layout": layout, "start": "random", "obs_mode": obs_mode}, agents=agents,
-                 metric=METRIC, headline="win_rate", solved_at=1.0)
+        agents.append(
+            AgentSpec(
+                agent=agent,
+                timesteps=timesteps,
+                env_kwargs=_TABULAR if agent == "qlearning" else {},
+                suites=("quick", "full") if "quick" in timesteps else ("full",),
+            )
+        )
+    return Entry(
+        label=f"Maze-v0/{layout}",
+        env_id="Maze-v0",
+        env_kwargs={"layout": layout, "start": "random", "obs_mode": obs_mode},
+        agents=agents,
+        metric=METRIC,
+        headline="win_rate",
+        solved_at=1.0,
+    )
 
 
 ENTRIES = [
-    _entry("seed", "coords", {
-        "qlearning": {"quick": 3_000, "full": 20_000},
-        "dqn": {"quick": 5_000, "full": 30_000},
-        "sb3-dqn": {"quick": 5_000, "full": 30_000},
-        "sb3-ppo": {"quick": 5_000, "full": 30_000},
-    }),
-    _entry("classic", "onehot", {
-        "qlearning": {"quick": 10_000, "full": 60_000},
-        "dqn": {"quick": 10_000, "full": 100_000},
-        # SB3 needs tens of thousands of steps here: too slow for the 5-minute quick suite.
-        "sb3-dqn": {"full": 100_000},
-        "sb3-ppo": {"full": 100_000},
-    }),
+    _entry(
+        "seed",
+        "coords",
+        {
+            "qlearning": {"quick": 3_000, "full": 20_000},
+            "dqn": {"quick": 5_000, "full": 30_000},
+            "sb3-dqn": {"quick": 5_000, "full": 30_000},
+            "sb3-ppo": {"quick": 5_000, "full": 30_000},
+        },
+    ),
+    _entry(
+        "classic",
+        "onehot",
+        {
+            "qlearning": {"quick": 10_000, "full": 60_000},
+            "dqn": {"quick": 10_000, "full": 100_000},
+            # SB3 needs tens of thousands of steps here: too slow for the 5-minute quick suite.
+            "sb3-dqn": {"full": 100_000},
+            "sb3-ppo": {"full": 100_000},
+        },
+    ),
 ]

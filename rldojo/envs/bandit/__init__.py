@@ -10,10 +10,10 @@ from rldojo.envs.bandit.rules import ARM_KINDS, BERNOULLI, GAUSSIAN, KArmedBandi
 if TYPE_CHECKING:
     from rldojo.envs.bandit.env import BanditEnv
 
-__all__ = ['ARM_KINDS', 'BERNOULLI', 'BanditEnv', 'GAUSSIAN', 'KArmedBandit']
+__all__ = ["ARM_KINDS", "BERNOULLI", "GAUSSIAN", "BanditEnv", "KArmedBandit"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in ('BanditEnv',):  # the env imports Gymnasium: loaded when asked, so the rules stay light
+    if name in ("BanditEnv",):  # the env imports Gymnasium: loaded when asked, so the rules stay light
         return getattr(importlib.import_module("rldojo.envs.bandit.env"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import zlib
 from collections import deque
+from typing import Any, ClassVar
 
 import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from rldojo.envs.common import check_render_mode
 from rldojo.envs.bandit.rules import ARM_KINDS, GAUSSIAN, KArmedBandit
+from rldojo.envs.common import check_render_mode
 
 
 class BanditEnv(gym.Env):
@@ -80,16 +81,25 @@ class BanditEnv(gym.Env):
     - v0: initial version.
     """
 
-    metadata = {"render_modes": ["human", "rgb_array", "ansi"], "render_fps": 30}
+    metadata: ClassVar[dict[str, Any]] = {"render_modes": ["human", "rgb_array", "ansi"], "render_fps": 30}
     HISTORY_SIZE = 100_000  # pulls kept in regret_history and optimal_history
 
-    def __init__(self, k: int = 10, arms: str = GAUSSIAN, nonstationary: bool = False, horizon: int = 1000,
-                 drift: float = 0.01, problem_seed: int | None = None, render_mode: str | None = None):
+    def __init__(
+        self,
+        k: int = 10,
+        arms: str = GAUSSIAN,
+        nonstationary: bool = False,
+        horizon: int = 1000,
+        drift: float = 0.01,
+        problem_seed: int | None = None,
+        render_mode: str | None = None,
+    ):
         self.bandit = KArmedBandit(k=k, arms=arms, nonstationary=nonstationary, drift=drift, n_problems=1)
         if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
             raise ValueError(f"horizon must be a positive integer (pulls per episode), got {horizon!r}")
-        if problem_seed is not None and (isinstance(problem_seed, bool)
-                                         or not isinstance(problem_seed, (int, np.integer)) or problem_seed < 0):
+        if problem_seed is not None and (
+            isinstance(problem_seed, bool) or not isinstance(problem_seed, (int, np.integer)) or problem_seed < 0
+        ):
             raise ValueError(f"problem_seed must be None or a non-negative integer, got {problem_seed!r}")
         check_render_mode(render_mode, self.metadata)
         self.k = int(k)
@@ -145,8 +155,11 @@ class BanditEnv(gym.Env):
         self.last_arm = None
         self.last_reward = None
         self.cumulative_regret = 0.0
-        info = {"optimal_arm": int(self.bandit.optimal_arms()[0]), "new_problem": bool(new_problem),
-                "problem_id": zlib.crc32(start.tobytes())}
+        info = {
+            "optimal_arm": int(self.bandit.optimal_arms()[0]),
+            "new_problem": bool(new_problem),
+            "problem_id": zlib.crc32(start.tobytes()),
+        }
         if self.render_mode == "human":
             self.render()
         return self._observation(), info
@@ -208,4 +221,4 @@ class BanditEnv(gym.Env):
             self._renderer = None
 
 
-__all__ = ["BanditEnv", "ARM_KINDS"]
+__all__ = ["ARM_KINDS", "BanditEnv"]

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from rldojo.envs import rendering
 from rldojo.envs.bandit.rules import BERNOULLI
 
@@ -38,9 +36,11 @@ def render_ansi(env) -> str:
     """A text table: each arm's true value, pulls and average reward; * the best, > the last pull."""
     values = env.bandit.values[0]
     best = int(values.argmax())
-    lines = [f"Bandit-v0 ({env.arms}, k={env.k}{', non-stationary' if env.nonstationary else ''})  "
-             f"step {env.t}/{env.horizon}  cumulative regret {env.cumulative_regret:.2f}",
-             "    arm   true value   pulls   average reward"]
+    lines = [
+        f"Bandit-v0 ({env.arms}, k={env.k}{', non-stationary' if env.nonstationary else ''})  "
+        f"step {env.t}/{env.horizon}  cumulative regret {env.cumulative_regret:.2f}",
+        "    arm   true value   pulls   average reward",
+    ]
     for arm in range(env.k):
         mark = (">" if arm == env.last_arm else " ") + ("*" if arm == best else " ")
         average = f"{env.reward_sums[arm] / env.pulls[arm]:14.3f}" if env.pulls[arm] else f"{'-':>14}"
@@ -77,7 +77,7 @@ class BanditRenderer:
     @staticmethod
     def _y(value: float, low: float, high: float) -> int:
         value = min(max(value, low), high)
-        return int(round(BOTTOM - (value - low) / (high - low) * (BOTTOM - TOP)))
+        return round(BOTTOM - (value - low) / (high - low) * (BOTTOM - TOP))
 
     def _draw_static(self, pygame, k: int, low: float, high: float, arms: str):
         surface = pygame.Surface((WIDTH, HEIGHT))
@@ -97,8 +97,11 @@ class BanditRenderer:
         share = small.render("pulls", True, rendering.MUTED)
         surface.blit(share, (LEFT - 8 - share.get_width(), SHARE_BOTTOM - share.get_height()))
         pygame.draw.line(surface, rendering.GRID_LINE, (LEFT, SHARE_BOTTOM), (RIGHT, SHARE_BOTTOM), 1)
-        legend = small.render("bar: true value q*    green: best arm    black tick: average reward so far    "
-                              "red: last pull", True, rendering.MUTED)
+        legend = small.render(
+            "bar: true value q*    green: best arm    black tick: average reward so far    red: last pull",
+            True,
+            rendering.MUTED,
+        )
         surface.blit(legend, ((WIDTH - legend.get_width()) // 2, HEIGHT - legend.get_height() - 4))
         return surface
 
@@ -111,12 +114,15 @@ class BanditRenderer:
         small = rendering.font(16)
         header = rendering.font(22).render(
             f"{env.arms} bandit, k={env.k}{', drifting' if env.nonstationary else ''}    "
-            f"step {env.t}/{env.horizon}    regret {env.cumulative_regret:.1f}", True, rendering.TEXT)
+            f"step {env.t}/{env.horizon}    regret {env.cumulative_regret:.1f}",
+            True,
+            rendering.TEXT,
+        )
         surface.blit(header, (LEFT, 14))
         max_pulls = max(int(env.pulls.max()), 1)
         for arm in range(env.k):
             centre = LEFT + (arm + 0.5) * slot
-            x = int(round(centre - bar_width / 2))
+            x = round(centre - bar_width / 2)
             top = self._y(float(values[arm]), low, high)
             rect = pygame.Rect(x, min(top, zero), bar_width, max(abs(zero - top), 1))
             pygame.draw.rect(surface, rendering.EXIT if arm == best else BAR, rect)
@@ -126,7 +132,7 @@ class BanditRenderer:
                 y = self._y(env.reward_sums[arm] / env.pulls[arm], low, high)
                 pygame.draw.line(surface, rendering.TEXT, (x - 4, y), (x + bar_width + 3, y), 3)
             # the strip of pull counts, scaled to the most-pulled arm
-            height = int(round((SHARE_BOTTOM - SHARE_TOP) * env.pulls[arm] / max_pulls))
+            height = round((SHARE_BOTTOM - SHARE_TOP) * env.pulls[arm] / max_pulls)
             if height:
                 colour = rendering.AGENT if arm == env.last_arm else SHARE
                 pygame.draw.rect(surface, colour, (x, SHARE_BOTTOM - height, bar_width, height))

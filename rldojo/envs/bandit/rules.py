@@ -42,15 +42,18 @@ class KArmedBandit:
     :param n_problems: how many independent problems (rows)
     """
 
-    def __init__(self, k: int = 10, arms: str = GAUSSIAN, nonstationary: bool = False, drift: float = 0.01,
-                 n_problems: int = 1):
+    def __init__(
+        self, k: int = 10, arms: str = GAUSSIAN, nonstationary: bool = False, drift: float = 0.01, n_problems: int = 1
+    ):
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
             raise ValueError(f"k must be an integer of at least 2 (the number of arms), got {k!r}")
         check_choice("arms", arms, ARM_KINDS)
         if not isinstance(nonstationary, (bool, np.bool_)):
             raise ValueError(f"nonstationary must be True or False, got {nonstationary!r}")
         if not np.isfinite(drift) or drift < 0:
-            raise ValueError(f"drift must be a finite number >= 0 (the random walk's standard deviation), got {drift!r}")
+            raise ValueError(
+                f"drift must be a finite number >= 0 (the random walk's standard deviation), got {drift!r}"
+            )
         if isinstance(n_problems, bool) or not isinstance(n_problems, (int, np.integer)) or n_problems < 1:
             raise ValueError(f"n_problems must be a positive integer, got {n_problems!r}")
         self.k = int(k)
@@ -75,8 +78,7 @@ class KArmedBandit:
         if values.ndim == 1:
             values = np.broadcast_to(values, (self.n_problems, values.shape[0])).copy()
         if values.shape != (self.n_problems, self.k):
-            raise ValueError(f"values must have shape ({self.k},) or ({self.n_problems}, {self.k}), "
-                             f"got {values.shape}")
+            raise ValueError(f"values must have shape ({self.k},) or ({self.n_problems}, {self.k}), got {values.shape}")
         if not np.isfinite(values).all():
             raise ValueError("values must be finite numbers")
         if self.arms == BERNOULLI and ((values < 0) | (values > 1)).any():

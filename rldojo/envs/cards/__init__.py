@@ -9,13 +9,25 @@ from typing import TYPE_CHECKING, Any
 from rldojo.envs.cards.games import ACTION_NAMES, GAMES, KUHN, LEDUC, InfoState, PokerGame, PokerState
 
 if TYPE_CHECKING:
-    from rldojo.envs.cards.env import KuhnPokerEnv
-    from rldojo.envs.cards.env import LeducHoldemEnv
+    from rldojo.envs.cards.env import KuhnPokerEnv, LeducHoldemEnv
 
-__all__ = ['ACTION_NAMES', 'GAMES', 'InfoState', 'KUHN', 'KuhnPokerEnv', 'LEDUC', 'LeducHoldemEnv', 'PokerGame', 'PokerState']
+__all__ = [
+    "ACTION_NAMES",
+    "GAMES",
+    "KUHN",
+    "LEDUC",
+    "InfoState",
+    "KuhnPokerEnv",
+    "LeducHoldemEnv",
+    "PokerGame",
+    "PokerState",
+]
 
 
 def __getattr__(name: str) -> Any:
-    if name in ('KuhnPokerEnv', 'LeducHoldemEnv'):  # the env imports Gymnasium: loaded when asked, so the rules stay light
+    if name in (
+        "KuhnPokerEnv",
+        "LeducHoldemEnv",
+    ):  # the env imports Gymnasium: loaded when asked, so the rules stay light
         return getattr(importlib.import_module("rldojo.envs.cards.env"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

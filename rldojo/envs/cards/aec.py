@@ -11,14 +11,16 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import numpy as np
 from gymnasium import spaces
 from gymnasium.utils import seeding
 from pettingzoo import AECEnv
 from pettingzoo.utils import wrappers
 
-from rldojo.envs.common import check_choice, check_render_mode
 from rldojo.envs.cards.games import ACTION_NAMES, KUHN, LEDUC, NUM_ACTIONS, PokerGame, observation_size
+from rldojo.envs.common import check_choice, check_render_mode
 
 ILLEGAL_ACTIONS = ("raise", "forfeit")
 AGENTS = ("player_0", "player_1")
@@ -65,8 +67,12 @@ class CardGameAEC(AECEnv):
     - v0: first version.
     """
 
-    metadata = {"render_modes": ["human", "rgb_array", "ansi"], "name": "rldojo_cards_v0", "is_parallelizable": False,
-                "render_fps": 2}
+    metadata: ClassVar[dict[str, Any]] = {
+        "render_modes": ["human", "rgb_array", "ansi"],
+        "name": "rldojo_cards_v0",
+        "is_parallelizable": False,
+        "render_fps": 2,
+    }
     game: PokerGame = KUHN
 
     def __init__(self, illegal_action: str = "raise", render_mode: str | None = None):
@@ -78,10 +84,12 @@ class CardGameAEC(AECEnv):
         self.possible_agents = list(AGENTS)
         size = observation_size(self.game)
         self.observation_spaces = {
-            agent: spaces.Dict({
-                "observation": spaces.Box(0.0, 1.0, shape=(size,), dtype=np.float32),
-                "action_mask": spaces.Box(0, 1, shape=(NUM_ACTIONS,), dtype=np.int8),
-            })
+            agent: spaces.Dict(
+                {
+                    "observation": spaces.Box(0.0, 1.0, shape=(size,), dtype=np.float32),
+                    "action_mask": spaces.Box(0, 1, shape=(NUM_ACTIONS,), dtype=np.int8),
+                }
+            )
             for agent in self.possible_agents
         }
         self.action_spaces = {agent: spaces.Discrete(NUM_ACTIONS) for agent in self.possible_agents}
@@ -133,8 +141,10 @@ class CardGameAEC(AECEnv):
         if action not in state.legal_actions():
             if self.illegal_action == "raise":
                 names = ", ".join(f"{a} ({ACTION_NAMES[a]})" for a in state.legal_actions())
-                raise ValueError(f"{agent}'s action {action} is illegal here; legal actions: {names} "
-                                 "(see the observation's action_mask)")
+                raise ValueError(
+                    f"{agent}'s action {action} is illegal here; legal actions: {names} "
+                    "(see the observation's action_mask)"
+                )
             state.folded = player  # forfeit: as if it had folded
             state.current_player = -4
         else:
@@ -175,11 +185,11 @@ class CardGameAEC(AECEnv):
 
 class KuhnPokerAEC(CardGameAEC):
     __doc__ = "Kuhn poker for two agents.\n" + CardGameAEC.__doc__
-    metadata = {**CardGameAEC.metadata, "name": "rldojo_kuhn_poker_v0"}
+    metadata: ClassVar[dict[str, Any]] = {**CardGameAEC.metadata, "name": "rldojo_kuhn_poker_v0"}
     game = KUHN
 
 
 class LeducHoldemAEC(CardGameAEC):
     __doc__ = "Leduc Hold'em for two agents.\n" + CardGameAEC.__doc__
-    metadata = {**CardGameAEC.metadata, "name": "rldojo_leduc_holdem_v0"}
+    metadata: ClassVar[dict[str, Any]] = {**CardGameAEC.metadata, "name": "rldojo_leduc_holdem_v0"}
     game = LEDUC

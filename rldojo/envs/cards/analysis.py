@@ -25,8 +25,8 @@ pass over the ~85 betting sequences of Leduc works on all 120 deals at once with
 from __future__ import annotations
 
 import itertools
-from functools import lru_cache
-from typing import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from functools import cache
 
 import numpy as np
 
@@ -130,7 +130,7 @@ class GameTree:
         return [i for i, p in enumerate(self.infoset_player) if p == player]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _tree(game: PokerGame) -> GameTree:
     return GameTree(game)
 
@@ -158,8 +158,10 @@ def action_probabilities(value, legal: np.ndarray, where: str) -> np.ndarray:
         elif probs.size == legal.sum():
             row[legal] = probs
         else:
-            raise ValueError(f"{where}: expected {NUM_ACTIONS} probabilities or one per legal action "
-                             f"({int(legal.sum())}), got {probs.size}")
+            raise ValueError(
+                f"{where}: expected {NUM_ACTIONS} probabilities or one per legal action "
+                f"({int(legal.sum())}), got {probs.size}"
+            )
     row[~legal] = 0.0
     total = row.sum()
     if not total > 0:
@@ -236,8 +238,7 @@ def always_call_policy(game) -> dict[str, list[float]]:
 def always_raise_policy(game) -> dict[str, list[float]]:
     """Bet or raise when the cap allows it, otherwise call."""
     tree = game_tree(game)
-    return {key: ([0.0, 0.0, 1.0] if tree.legal_mask[i, RAISE] else [0.0, 1.0, 0.0])
-            for i, key in enumerate(tree.keys)}
+    return {key: ([0.0, 0.0, 1.0] if tree.legal_mask[i, RAISE] else [0.0, 1.0, 0.0]) for i, key in enumerate(tree.keys)}
 
 
 def kuhn_nash_policy(alpha: float = 1.0 / 6.0) -> dict[str, list[float]]:
@@ -251,15 +252,26 @@ def kuhn_nash_policy(alpha: float = 1.0 / 6.0) -> dict[str, list[float]]:
     """
     if not 0.0 <= alpha <= 1.0 / 3.0:
         raise ValueError(f"alpha must be in [0, 1/3], got {alpha}")
+
     def check_bet(p_bet):
         return [0.0, 1.0 - p_bet, p_bet]
+
     def fold_call(p_call):
         return [1.0 - p_call, p_call, 0.0]
+
     return {
-        "0": check_bet(alpha), "1": check_bet(0.0), "2": check_bet(3 * alpha),
-        "0pb": fold_call(0.0), "1pb": fold_call(alpha + 1.0 / 3.0), "2pb": fold_call(1.0),
-        "0b": fold_call(0.0), "1b": fold_call(1.0 / 3.0), "2b": fold_call(1.0),
-        "0p": check_bet(1.0 / 3.0), "1p": check_bet(0.0), "2p": check_bet(1.0),
+        "0": check_bet(alpha),
+        "1": check_bet(0.0),
+        "2": check_bet(3 * alpha),
+        "0pb": fold_call(0.0),
+        "1pb": fold_call(alpha + 1.0 / 3.0),
+        "2pb": fold_call(1.0),
+        "0b": fold_call(0.0),
+        "1b": fold_call(1.0 / 3.0),
+        "2b": fold_call(1.0),
+        "0p": check_bet(1.0 / 3.0),
+        "1p": check_bet(0.0),
+        "2p": check_bet(1.0),
     }
 
 
@@ -274,8 +286,10 @@ def named_policy(game, name: str, alpha: float = 1.0 / 6.0) -> dict[str, list[fl
         return always_raise_policy(game)
     if name == "nash":
         if game.name != "kuhn":
-            raise ValueError("opponent 'nash' is known in closed form for Kuhn poker only; "
-                             "for Leduc pass a CFR policy (rldojo.baselines.cfr.CFRPlus(...).policy())")
+            raise ValueError(
+                "opponent 'nash' is known in closed form for Kuhn poker only; "
+                "for Leduc pass a CFR policy (rldojo.baselines.cfr.CFRPlus(...).policy())"
+            )
         return kuhn_nash_policy(alpha)
     raise ValueError(f"unknown policy {name!r}; known: 'random', 'always_call', 'always_raise', 'nash'")
 
@@ -355,8 +369,9 @@ def expected_value(game, policies) -> list[float]:
     return [value, -value]
 
 
-def _best_response(tree: GameTree, matrix: np.ndarray, player: int,
-                   want_choices: bool = False) -> tuple[float, dict[int, int]]:
+def _best_response(
+    tree: GameTree, matrix: np.ndarray, player: int, want_choices: bool = False
+) -> tuple[float, dict[int, int]]:
     """The best-response value of ``player`` against ``matrix`` (the other's policy) and its choices."""
     opponent = 1 - player
     sign = 1.0 if player == 0 else -1.0
@@ -392,7 +407,7 @@ def _best_response(tree: GameTree, matrix: np.ndarray, player: int,
         best = np.argmax(tree.node_members[node] @ stacked, axis=1)
         weighted[node] = stacked[deals, best[tree.node_groups[node]]]
         if want_choices:
-            for infoset, b in zip(tree.node_group_infosets[node], best):
+            for infoset, b in zip(tree.node_group_infosets[node], best, strict=True):
                 choices[int(infoset)] = children[b][0]
     return float(weighted[0].sum()), choices
 
@@ -440,8 +455,7 @@ def exploitability(game, policy) -> float:
 def best_response_value_vs(game, opponent_policy, seat: str = "random") -> float:
     """The best any agent can average against ``opponent_policy`` from ``seat`` ("first", "second", "random")."""
     _by_seat([0.0, 0.0], seat)  # validates seat
-    values = [best_response_value(game, opponent_policy, p) if seat != ("second", "first")[p] else 0.0
-              for p in (0, 1)]
+    values = [best_response_value(game, opponent_policy, p) if seat != ("second", "first")[p] else 0.0 for p in (0, 1)]
     return _by_seat(values, seat)
 
 
@@ -464,8 +478,25 @@ def _by_seat(values: Sequence[float], seat: str) -> float:
 
 
 __all__ = [
-    "GameTree", "game_tree", "policy_matrix", "tabular_policy", "uniform_policy", "always_call_policy",
-    "always_raise_policy", "kuhn_nash_policy", "named_policy", "policy_from_agent", "greedy_actions", "expected_value",
-    "best_response_value", "best_response_policy", "nash_conv", "exploitability", "best_response_value_vs",
-    "value_vs", "FOLD", "CALL", "RAISE",
+    "CALL",
+    "FOLD",
+    "RAISE",
+    "GameTree",
+    "always_call_policy",
+    "always_raise_policy",
+    "best_response_policy",
+    "best_response_value",
+    "best_response_value_vs",
+    "expected_value",
+    "exploitability",
+    "game_tree",
+    "greedy_actions",
+    "kuhn_nash_policy",
+    "named_policy",
+    "nash_conv",
+    "policy_from_agent",
+    "policy_matrix",
+    "tabular_policy",
+    "uniform_policy",
+    "value_vs",
 ]

@@ -9,14 +9,14 @@ callable opponent).
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import Any, ClassVar
 
 import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from rldojo.envs.common import LegalActionSpace, check_choice, check_render_mode, policy_action
 from rldojo.envs.cards.games import (
     ACTION_NAMES,
     CALL,
@@ -30,6 +30,7 @@ from rldojo.envs.cards.games import (
     PokerState,
     observation_size,
 )
+from rldojo.envs.common import LegalActionSpace, check_choice, check_render_mode, policy_action
 
 SEATS = ("first", "second", "random")
 ILLEGAL_ACTIONS = ("raise", "forfeit")
@@ -81,7 +82,7 @@ class _Tables:
             for seat in (0, 1):
                 # the betting history and chips do not depend on the cards: take them from one deal
                 observations[node, seat, :, :] = state.information_state_tensor(seat)
-        observations[:, :, :, 0:8 if game.has_public_card else 5] = 0.0
+        observations[:, :, :, 0 : 8 if game.has_public_card else 5] = 0.0
         deal_index = np.arange(self.num_deals)
         ranks = deals // game.num_suits
         for seat in (0, 1):
@@ -106,7 +107,7 @@ class _Tables:
         return self.observations[node, seat, deal].copy()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _tables(game: PokerGame) -> _Tables:
     return _Tables(game)
 
@@ -121,8 +122,10 @@ class _Opponent:
         self.agent = None
         if isinstance(spec, str):
             if spec not in NAMED_OPPONENTS:
-                raise ValueError(f"opponent must be one of {', '.join(map(repr, NAMED_OPPONENTS))}, "
-                                 f"a tabular policy, a callable or an agent with predict; got {spec!r}")
+                raise ValueError(
+                    f"opponent must be one of {', '.join(map(repr, NAMED_OPPONENTS))}, "
+                    f"a tabular policy, a callable or an agent with predict; got {spec!r}"
+                )
             if spec == "nash":
                 if game is not KUHN:
                     raise ValueError("opponent='nash' exists for KuhnPoker-v0 only; for Leduc pass a CFR policy")
@@ -142,8 +145,10 @@ class _Opponent:
             self.kind = "callable"
             self.function = spec
         else:
-            raise ValueError(f"opponent must be a name ({', '.join(NAMED_OPPONENTS)}), a tabular policy dict, "
-                             f"a callable or an agent with predict; got {type(spec).__name__}")
+            raise ValueError(
+                f"opponent must be a name ({', '.join(NAMED_OPPONENTS)}), a tabular policy dict, "
+                f"a callable or an agent with predict; got {type(spec).__name__}"
+            )
 
     def _set_table(self, game: PokerGame, policy) -> None:
         from rldojo.envs.cards.analysis import policy_matrix
@@ -167,7 +172,7 @@ class _Opponent:
         if kind == "table":
             actions, cumulative = self.table[tables.infoset[node][deal]]
             u = uniform() * cumulative[-1]
-            for a, c in zip(actions, cumulative):
+            for a, c in zip(actions, cumulative, strict=True):
                 if u < c:
                     return a
             return actions[-1]
@@ -189,11 +194,17 @@ class _Opponent:
 class CardGameEnv(gym.Env):
     """The shared adapter of KuhnPokerEnv and LeducHoldemEnv (see their docstrings)."""
 
-    metadata = {"render_modes": ["human", "rgb_array", "ansi"], "render_fps": 2}
+    metadata: ClassVar[dict[str, Any]] = {"render_modes": ["human", "rgb_array", "ansi"], "render_fps": 2}
     game: PokerGame = KUHN
 
-    def __init__(self, opponent: Any = "random", seat: str = "random", illegal_action: str = "raise",
-                 alpha: float = 1.0 / 6.0, render_mode: str | None = None):
+    def __init__(
+        self,
+        opponent: Any = "random",
+        seat: str = "random",
+        illegal_action: str = "raise",
+        alpha: float = 1.0 / 6.0,
+        render_mode: str | None = None,
+    ):
         check_choice("seat", seat, SEATS)
         check_choice("illegal_action", illegal_action, ILLEGAL_ACTIONS)
         check_render_mode(render_mode, self.metadata)
@@ -207,8 +218,9 @@ class CardGameEnv(gym.Env):
         self.opponent = _Opponent(self.game, opponent, alpha)
         self.tables = _tables(self.game)
         # Check or call is legal at every decision: sampled between hands and right after seed().
-        self.action_space = LegalActionSpace(NUM_ACTIONS, self.action_masks, fallback=np.array([0, 1, 0], dtype=np.int8),
-                                             fallback_after_seed=True)
+        self.action_space = LegalActionSpace(
+            NUM_ACTIONS, self.action_masks, fallback=np.array([0, 1, 0], dtype=np.int8), fallback_after_seed=True
+        )
         self.observation_space = spaces.Box(0.0, 1.0, shape=(observation_size(self.game),), dtype=np.float32)
         self.seat = 0
         self._seat_index = None if seat == "random" else SEATS.index(seat)
@@ -288,8 +300,13 @@ class CardGameEnv(gym.Env):
             return {"action_mask": self.tables.masks[self.node].copy(), "seat": self.seat}
         returns = self._returns()
         showdown = not self.forfeited and self.tables.folded[self.node] is None
-        info = {"action_mask": np.zeros(NUM_ACTIONS, dtype=np.int8), "seat": self.seat, "returns": returns,
-                "showdown": showdown, "is_success": returns[self.seat] > 0}
+        info = {
+            "action_mask": np.zeros(NUM_ACTIONS, dtype=np.int8),
+            "seat": self.seat,
+            "returns": returns,
+            "showdown": showdown,
+            "is_success": returns[self.seat] > 0,
+        }
         if showdown:
             info["opponent_card"] = self.tables.deals[self.deal_index][1 - self.seat]
         return info
@@ -307,8 +324,10 @@ class CardGameEnv(gym.Env):
             self._play_opponent()
         if self.render_mode == "human":
             self.render()
-        return (tables.observations[self.node, self.seat, self.deal_index].copy(),
-                {"action_mask": tables.masks[self.node].copy(), "seat": self.seat})
+        return (
+            tables.observations[self.node, self.seat, self.deal_index].copy(),
+            {"action_mask": tables.masks[self.node].copy(), "seat": self.seat},
+        )
 
     def step(self, action):
         tables = self.tables
@@ -318,13 +337,17 @@ class CardGameEnv(gym.Env):
         try:
             action = int(action)
         except (TypeError, ValueError):
-            raise ValueError(f"action must be an integer 0 (fold), 1 (call/check) or 2 (raise/bet), got {action!r}")
+            raise ValueError(
+                f"action must be an integer 0 (fold), 1 (call/check) or 2 (raise/bet), got {action!r}"
+            ) from None
         child = tables.children[node][action] if 0 <= action < 3 else -1
         if child < 0:
             if self.illegal_action == "raise":
                 names = ", ".join(f"{a} ({ACTION_NAMES[a]})" for a in tables.legal[node])
-                raise ValueError(f"action {action} is illegal here; legal actions: {names} "
-                                 "(use info['action_mask'] or env.action_masks())")
+                raise ValueError(
+                    f"action {action} is illegal here; legal actions: {names} "
+                    "(use info['action_mask'] or env.action_masks())"
+                )
             self.forfeited = True  # the agent gives up the hand and loses what it has put in
             finished = True
         else:

@@ -25,8 +25,8 @@ OpenSpiel's ``information_state_string``, so a tabular policy keyed by OpenSpiel
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 FOLD, CALL, RAISE = 0, 1, 2
 NUM_ACTIONS = 3
@@ -95,11 +95,11 @@ class PokerGame:
         name = RANK_NAMES[self.rank(card)]
         return name + SUIT_NAMES[card % self.num_suits] if self.num_suits > 1 else name
 
-    def new_initial_state(self) -> "PokerState":
+    def new_initial_state(self) -> PokerState:
         """A hand before any card is dealt (a chance node)."""
         return PokerState(self)
 
-    def deal(self, cards: Sequence[int]) -> "PokerState":
+    def deal(self, cards: Sequence[int]) -> PokerState:
         """A hand with the private cards (and, if given, the public card) decided in advance.
 
         ``cards`` is (first player's card, second player's card[, public card]); the
@@ -143,7 +143,7 @@ def LeducHoldem() -> PokerGame:
     return LEDUC
 
 
-def get_game(game: "str | PokerGame") -> PokerGame:
+def get_game(game: str | PokerGame) -> PokerGame:
     """A game from its name ("kuhn", "leduc") or the game itself."""
     if isinstance(game, PokerGame):
         return game
@@ -174,8 +174,9 @@ class InfoState:
     @property
     def vector(self) -> list[float]:
         """The observation vector of this information state (see :func:`information_state_tensor`)."""
-        return information_state_tensor(self.game, self.player, self.card, self.public_card, self.betting,
-                                        self.contributions)
+        return information_state_tensor(
+            self.game, self.player, self.card, self.public_card, self.betting, self.contributions
+        )
 
 
 class PokerState:
@@ -187,8 +188,18 @@ class PokerState:
     True
     """
 
-    __slots__ = ("game", "cards", "public_card", "betting", "contributions", "num_raises", "current_player",
-                 "folded", "_dealt", "_letters")
+    __slots__ = (
+        "_dealt",
+        "_letters",
+        "betting",
+        "cards",
+        "contributions",
+        "current_player",
+        "folded",
+        "game",
+        "num_raises",
+        "public_card",
+    )
 
     def __init__(self, game: PokerGame):
         self.game = game
@@ -280,8 +291,10 @@ class PokerState:
             letters = "".join("pb"[x] for x in self._letters[0])
             return f"{card}{letters}"
         money = [self.game.starting_money - c for c in self.contributions]
-        key = (f"[Observer: {player}][Private: {card}][Round {self.round + 1}][Player: {self.current_player}]"
-               f"[Pot: {self.pot}][Money: {money[0]} {money[1]}]")
+        key = (
+            f"[Observer: {player}][Private: {card}][Round {self.round + 1}][Player: {self.current_player}]"
+            f"[Pot: {self.pot}][Money: {money[0]} {money[1]}]"
+        )
         if self.public_card is not None:
             key += f"[Public: {self.public_card}]"
         rounds = self._letters + [[]] * (self.game.num_rounds - len(self._letters))
@@ -306,8 +319,9 @@ class PokerState:
     def information_state_tensor(self, player: int | None = None) -> list[float]:
         """The observation vector of ``player``'s information state (see the module function)."""
         player = self.current_player if player is None else player
-        return information_state_tensor(self.game, player, self.cards[player], self.public_card, self.betting,
-                                        self.contributions)
+        return information_state_tensor(
+            self.game, player, self.cards[player], self.public_card, self.betting, self.contributions
+        )
 
     # -- moves ---------------------------------------------------------------------
 
@@ -363,7 +377,7 @@ class PokerState:
         else:
             self.current_player = CHANCE
 
-    def clone(self) -> "PokerState":
+    def clone(self) -> PokerState:
         other = PokerState.__new__(PokerState)
         other.game = self.game
         other.cards = list(self.cards)
@@ -377,7 +391,7 @@ class PokerState:
         other._dealt = self._dealt
         return other
 
-    def child(self, action: int) -> "PokerState":
+    def child(self, action: int) -> PokerState:
         other = self.clone()
         other.apply_action(action)
         return other
@@ -390,8 +404,14 @@ class PokerState:
         return f"cards {cards}{public} betting {rounds or '-'} pot {self.pot}"
 
 
-def information_state_tensor(game: PokerGame, player: int, card: int, public_card: int | None,
-                             betting: Sequence[Sequence[int]], contributions: Sequence[int]) -> list[float]:
+def information_state_tensor(
+    game: PokerGame,
+    player: int,
+    card: int,
+    public_card: int | None,
+    betting: Sequence[Sequence[int]],
+    contributions: Sequence[int],
+) -> list[float]:
     """The observation vector of an information state, all values in [0, 1].
 
     Layout: seat one-hot (2); own card's rank one-hot (3); the public card's rank one-hot

@@ -52,8 +52,10 @@ def ansi(state: PokerState, seat: int, log: list[tuple[int, int]]) -> str:
     opponent = 1 - seat
     reveal = state.is_showdown()
     lines = [f"{TITLES.get(game.name, game.name)}, you are P{seat + 1} ({'first' if seat == 0 else 'second'} to act)"]
-    lines.append(f"  opponent P{opponent + 1}: [{game.card_name(state.cards[opponent]) if reveal else '??'}]"
-                 f"  in pot {state.contributions[opponent]}")
+    lines.append(
+        f"  opponent P{opponent + 1}: [{game.card_name(state.cards[opponent]) if reveal else '??'}]"
+        f"  in pot {state.contributions[opponent]}"
+    )
     if game.has_public_card:
         public = game.card_name(state.public_card) if state.public_card is not None else "--"
         lines.append(f"  public card: [{public}]   pot {state.pot}")
@@ -160,8 +162,13 @@ class TableRenderer:
         if state.current_player == TERMINAL:
             won = state.returns()[seat]
             result = f"you {'win' if won > 0 else 'lose' if won < 0 else 'split'} {abs(won):g}"
-            self._text(surface, result + (" at showdown" if reveal else " (fold)"), (cx + 50, HEIGHT // 2 + 40), 22,
-                       (255, 240, 160))
+            self._text(
+                surface,
+                result + (" at showdown" if reveal else " (fold)"),
+                (cx + 50, HEIGHT // 2 + 40),
+                22,
+                (255, 240, 160),
+            )
         if self.window is not None:
             self.window.show(surface)
             return None

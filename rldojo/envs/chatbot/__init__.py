@@ -21,10 +21,20 @@ from rldojo.envs.chatbot.raters import HumanRater, NoisyRater, OracleRater, Rate
 if TYPE_CHECKING:
     from rldojo.envs.chatbot.env import ChatbotFeedbackEnv
 
-__all__ = ['ChatTask', 'ChatbotFeedbackEnv', 'HumanRater', 'NoisyRater', 'OracleRater', 'Query', 'Rater', 'make_rater', 'make_task']
+__all__ = [
+    "ChatTask",
+    "ChatbotFeedbackEnv",
+    "HumanRater",
+    "NoisyRater",
+    "OracleRater",
+    "Query",
+    "Rater",
+    "make_rater",
+    "make_task",
+]
 
 
 def __getattr__(name: str) -> Any:
-    if name in ('ChatbotFeedbackEnv',):  # the env imports Gymnasium: loaded when asked, so the rules stay light
+    if name in ("ChatbotFeedbackEnv",):  # the env imports Gymnasium: loaded when asked, so the rules stay light
         return getattr(importlib.import_module("rldojo.envs.chatbot.env"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

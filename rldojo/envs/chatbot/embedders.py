@@ -15,6 +15,7 @@ Any object with ``dim`` and ``embed(texts) -> (n, dim) float32 array`` also work
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import zlib
@@ -57,10 +58,10 @@ class HashedEmbedder:
         """The features of a text: its words, its adjacent word pairs, and the character trigrams of each word."""
         words = _WORD.findall(text.lower())
         feats = [f"w:{w}" for w in words]
-        feats += [f"b:{a} {b}" for a, b in zip(words, words[1:])]
+        feats += [f"b:{a} {b}" for a, b in itertools.pairwise(words)]
         for w in words:
             padded = f"<{w}>"
-            feats += [f"c:{padded[i:i + 3]}" for i in range(len(padded) - 2)]
+            feats += [f"c:{padded[i : i + 3]}" for i in range(len(padded) - 2)]
         return feats
 
     def bucket_counts(self, text: str) -> np.ndarray:
@@ -158,9 +159,12 @@ def make_embedder(embedder, dim: int | None = None):
             raise ValueError(f"embedding_dim must be {MINILM_DIM} (or None) with embedder='minilm', got {dim}")
         return MiniLMEmbedder()
     if isinstance(embedder, str):
-        raise ValueError(f"embedder must be one of {', '.join(map(repr, EMBEDDERS))} or an embedder object, "
-                         f"got {embedder!r}")
+        raise ValueError(
+            f"embedder must be one of {', '.join(map(repr, EMBEDDERS))} or an embedder object, got {embedder!r}"
+        )
     if not hasattr(embedder, "embed") or not hasattr(embedder, "dim"):
-        raise ValueError("embedder must be 'hashed', 'minilm' or an object with a `dim` attribute and an "
-                         f"`embed(texts)` method, got {type(embedder).__name__}")
+        raise ValueError(
+            "embedder must be 'hashed', 'minilm' or an object with a `dim` attribute and an "
+            f"`embed(texts)` method, got {type(embedder).__name__}"
+        )
     return embedder

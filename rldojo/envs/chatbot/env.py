@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from rldojo.envs.common import check_render_mode
 from rldojo.envs.chatbot.embedders import HashedEmbedder, MiniLMEmbedder, make_embedder
 from rldojo.envs.chatbot.queries import ChatTask, Query, make_task
 from rldojo.envs.chatbot.raters import HumanRater, Rater, make_rater
+from rldojo.envs.common import check_render_mode
 
 COURSE_EMBEDDING_DIM = 8
 
@@ -18,7 +20,10 @@ _EMBEDDING_CACHE: dict[tuple, np.ndarray] = {}
 
 
 def embed_queries(task: ChatTask, embedder) -> np.ndarray:
-    """The observation of every query of ``task``: its embedding, scaled to length sqrt(dim), read-only (n_queries, dim) float32."""
+    """The observation of every query of ``task``: its embedding, scaled to length sqrt(dim).
+
+    A read-only (n_queries, dim) float32 array.
+    """
     if isinstance(embedder, HashedEmbedder):
         key = (task.name, repr(embedder))
     elif isinstance(embedder, MiniLMEmbedder):
@@ -123,10 +128,16 @@ class ChatbotFeedbackEnv(gym.Env):
     - v0: first version.
     """
 
-    metadata = {"render_modes": ["human", "rgb_array", "ansi"], "render_fps": 4}
+    metadata: ClassVar[dict[str, Any]] = {"render_modes": ["human", "rgb_array", "ansi"], "render_fps": 4}
 
-    def __init__(self, render_mode: str | None = None, queries: str = "course", embedder=None,
-                 embedding_dim: int | None = None, rater="oracle"):
+    def __init__(
+        self,
+        render_mode: str | None = None,
+        queries: str = "course",
+        embedder=None,
+        embedding_dim: int | None = None,
+        rater="oracle",
+    ):
         check_render_mode(render_mode, self.metadata)
         self.render_mode = render_mode
         self.task = make_task(queries)
@@ -137,8 +148,10 @@ class ChatbotFeedbackEnv(gym.Env):
             dim = int(self.embedder.dim)
         else:
             if embedder is not None:
-                raise ValueError(f"embedder applies only to queries='text' (the course's queries are random "
-                                 f"vectors), got embedder={embedder!r}")
+                raise ValueError(
+                    f"embedder applies only to queries='text' (the course's queries are random "
+                    f"vectors), got embedder={embedder!r}"
+                )
             dim = COURSE_EMBEDDING_DIM if embedding_dim is None else int(embedding_dim)
             if dim < 1:
                 raise ValueError(f"embedding_dim must be a positive integer, got {embedding_dim}")

@@ -34,7 +34,7 @@ def true_score_report(agent, env, n_random: int = 1000, seed: int = 0) -> dict[s
     task = env.unwrapped.task
     observations, queries = evaluation_queries(env, n_random, seed)
     actions = policy_action(agent, observations, batch=True).reshape(-1)
-    scores = np.array([task.oracle_score(q, int(a)) for q, a in zip(queries, actions)])
+    scores = np.array([task.oracle_score(q, int(a)) for q, a in zip(queries, actions, strict=True)])
     best = np.array([task.best_score(q) for q in queries])
     oracle = float(best.mean())
     mean = float(scores.mean())
@@ -62,4 +62,6 @@ def sampled_best_rate(agent, env, n_random: int = 1000, seed: int = 0) -> float:
     task = env.unwrapped.task
     observations, queries = evaluation_queries(env, n_random, seed)
     actions = policy_action(agent, observations, deterministic=False, batch=True).reshape(-1)
-    return float(np.mean([task.oracle_score(q, int(a)) >= task.best_score(q) for q, a in zip(queries, actions)]))
+    return float(
+        np.mean([task.oracle_score(q, int(a)) >= task.best_score(q) for q, a in zip(queries, actions, strict=True)])
+    )

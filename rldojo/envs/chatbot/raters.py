@@ -27,7 +27,7 @@ All their randomness comes from the ``rng`` they are handed (the environment's
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -103,8 +103,9 @@ class NoisyRater(Rater):
 
     name = "noisy"
 
-    def __init__(self, n_raters: int = 5, bias_std: float = 1.0, noise_std: float = 1.5,
-                 temperature: float = 1.0, seed: int = 0):
+    def __init__(
+        self, n_raters: int = 5, bias_std: float = 1.0, noise_std: float = 1.5, temperature: float = 1.0, seed: int = 0
+    ):
         if int(n_raters) < 1:
             raise ValueError(f"n_raters must be at least 1, got {n_raters}")
         if bias_std < 0 or noise_std < 0:
@@ -132,8 +133,10 @@ class NoisyRater(Rater):
         return self._scores(task, query, [response], rng)[0]
 
     def __repr__(self) -> str:
-        return (f"NoisyRater(n_raters={self.n_raters}, bias_std={self.bias_std}, noise_std={self.noise_std}, "
-                f"temperature={self.temperature}, seed={self.seed})")
+        return (
+            f"NoisyRater(n_raters={self.n_raters}, bias_std={self.bias_std}, noise_std={self.noise_std}, "
+            f"temperature={self.temperature}, seed={self.seed})"
+        )
 
 
 class HumanRater(Rater):
@@ -190,8 +193,9 @@ class HumanRater(Rater):
             return float(self.clicker.ask_score(query.text, task.responses[response]))
         self._say(f"User:    {query.text}")
         self._say(f"Chatbot: {task.responses[response]}")
-        return float(self._ask_number("Your score, 0 (awful) to 10 (perfect), q to stop: ", MIN_SCORE, MAX_SCORE,
-                                      integer=False))
+        return float(
+            self._ask_number("Your score, 0 (awful) to 10 (perfect), q to stop: ", MIN_SCORE, MAX_SCORE, integer=False)
+        )
 
     def _choose(self, query: Query, options: list[str], question: str) -> int:
         if self.clicker is not None:

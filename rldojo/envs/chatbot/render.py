@@ -27,7 +27,7 @@ def render_text(query: str, intent: str, response: str | None, score: float | No
     lines = [f"User    [{intent}]: {query}"]
     lines.append(f"Chatbot: {response if response is not None else '...'}")
     if score is not None:
-        filled = int(round(score))
+        filled = round(score)
         lines.append(f"Score:   {score:4.1f}/10 [{'#' * filled}{'.' * (10 - filled)}]")
     return "\n".join(lines) + "\n"
 
@@ -49,7 +49,7 @@ def _wrap(text: str, font, max_width: int) -> list[str]:
 
 def _score_colour(score: float) -> tuple[int, int, int]:
     t = max(0.0, min(1.0, score / 10.0))
-    return tuple(int(lo + (hi - lo) * t) for lo, hi in zip(SCORE_LOW, SCORE_HIGH))
+    return tuple(int(lo + (hi - lo) * t) for lo, hi in zip(SCORE_LOW, SCORE_HIGH, strict=True))
 
 
 class ChatRenderer:
@@ -91,7 +91,9 @@ class ChatRenderer:
         pygame.draw.rect(surface, colour, rect, border_radius=12)
         pygame.draw.rect(surface, BUBBLE_EDGE, rect, width=1, border_radius=12)
         for i, line in enumerate(lines):
-            surface.blit(font.render(line, True, rendering.TEXT), (left + BUBBLE_PAD, top + BUBBLE_PAD + i * font.get_linesize()))
+            surface.blit(
+                font.render(line, True, rendering.TEXT), (left + BUBBLE_PAD, top + BUBBLE_PAD + i * font.get_linesize())
+            )
         return rect.bottom + 10
 
     def _draw(self, query: str, response: str | None, score: float | None, intent: str | None = None):
@@ -106,8 +108,9 @@ class ChatRenderer:
             bar_left = MARGIN + text.get_width() + 14
             bar_width = WIDTH - MARGIN - bar_left
             pygame.draw.rect(surface, BUTTON, (bar_left, y + 4, bar_width, 16), border_radius=8)
-            pygame.draw.rect(surface, _score_colour(score), (bar_left, y + 4, int(bar_width * score / 10), 16),
-                             border_radius=8)
+            pygame.draw.rect(
+                surface, _score_colour(score), (bar_left, y + 4, int(bar_width * score / 10), 16), border_radius=8
+            )
         return surface
 
     def frame(self, query: str, response: str | None, score: float | None, intent: str | None = None):
@@ -142,7 +145,9 @@ class ChatRenderer:
         self.window.show(surface)
         while True:
             for event in pygame.event.get():
-                if event.type == pygame.QUIT or (event.type == pygame.KEYDOWN and event.key in (pygame.K_ESCAPE, pygame.K_q)):
+                if event.type == pygame.QUIT or (
+                    event.type == pygame.KEYDOWN and event.key in (pygame.K_ESCAPE, pygame.K_q)
+                ):
                     raise HumanFeedbackEnded("the person rating closed the window: feedback stopped")
                 if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
                     for value, rect in buttons:
@@ -156,8 +161,9 @@ class ChatRenderer:
         surface = self._draw(query, response, None)
         font = self._fonts["text"]
         buttons = self.score_buttons()
-        prompt = self._fonts["small"].render("Click your score for the chatbot's answer (0 awful, 10 perfect):",
-                                             True, rendering.TEXT)
+        prompt = self._fonts["small"].render(
+            "Click your score for the chatbot's answer (0 awful, 10 perfect):", True, rendering.TEXT
+        )
         surface.blit(prompt, (MARGIN, buttons[0][1].top - prompt.get_height() - 6))
         for value, rect in buttons:
             pygame.draw.rect(surface, _score_colour(value), rect, border_radius=6)
@@ -179,7 +185,9 @@ class ChatRenderer:
             pygame.draw.rect(surface, BUBBLE_EDGE, rect, width=1, border_radius=8)
             wrapped = _wrap(f"{i + 1}) {options[i]}", small, rect.width - 24)
             text = wrapped[0] + (" ..." if len(wrapped) > 1 else "")
-            surface.blit(small.render(text, True, rendering.TEXT), (rect.left + 6, rect.centery - small.get_height() // 2))
+            surface.blit(
+                small.render(text, True, rendering.TEXT), (rect.left + 6, rect.centery - small.get_height() // 2)
+            )
         return int(self._wait_click(surface, buttons))
 
     def close(self) -> None:

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import gymnasium
 import numpy as np
 from gymnasium import spaces
@@ -65,11 +67,22 @@ class raw_env(AECEnv):
     - v0: first version.
     """
 
-    metadata = {"render_modes": ["human", "rgb_array", "ansi"], "name": "rldojo_go_v0", "is_parallelizable": False,
-                "render_fps": 4}
+    metadata: ClassVar[dict[str, Any]] = {
+        "render_modes": ["human", "rgb_array", "ansi"],
+        "name": "rldojo_go_v0",
+        "is_parallelizable": False,
+        "render_fps": 4,
+    }
 
-    def __init__(self, board_size: int = 5, komi: float = 7.5, ko_rule: str = "positional_superko",
-                 illegal_action: str = "raise", max_moves: int | None = None, render_mode: str | None = None):
+    def __init__(
+        self,
+        board_size: int = 5,
+        komi: float = 7.5,
+        ko_rule: str = "positional_superko",
+        illegal_action: str = "raise",
+        max_moves: int | None = None,
+        render_mode: str | None = None,
+    ):
         super().__init__()
         check_common_options(board_size, ko_rule, illegal_action, ILLEGAL_ACTIONS, render_mode, self.metadata)
         self.board = GoBoard(board_size, komi=komi, ko_rule=ko_rule, max_moves=max_moves)
@@ -82,10 +95,12 @@ class raw_env(AECEnv):
         self.agents = list(AGENTS)
         self.action_spaces = {a: spaces.Discrete(n * n + 1) for a in AGENTS}
         self.observation_spaces = {
-            a: spaces.Dict({
-                "observation": spaces.Box(0.0, 1.0, (5, n, n), dtype=np.float32),
-                "action_mask": spaces.Box(0, 1, (n * n + 1,), dtype=np.int8),
-            })
+            a: spaces.Dict(
+                {
+                    "observation": spaces.Box(0.0, 1.0, (5, n, n), dtype=np.float32),
+                    "action_mask": spaces.Box(0, 1, (n * n + 1,), dtype=np.int8),
+                }
+            )
             for a in AGENTS
         }
         self._renderer = None
@@ -145,8 +160,10 @@ class raw_env(AECEnv):
         if not 0 <= action <= board.pass_action or not mask[action]:
             reason = board.why_illegal(action, board.to_play) or "illegal"
             if self.illegal_action == "raise":
-                raise ValueError(f"illegal action {action} by {agent}: {reason} (see the 'action_mask' "
-                                 f"of the observation, or make the env with illegal_action='lose')")
+                raise ValueError(
+                    f"illegal action {action} by {agent}: {reason} (see the 'action_mask' "
+                    f"of the observation, or make the env with illegal_action='lose')"
+                )
             winner = WHITE if agent == "black" else BLACK
             self._end(winner, forfeit=reason)
         else:

@@ -91,7 +91,7 @@ def _zobrist(size: int):
 class Chain:
     """A maximal group of connected stones of one colour, with its liberties."""
 
-    __slots__ = ("color", "stones", "liberties", "hash")
+    __slots__ = ("color", "hash", "liberties", "stones")
 
     def __init__(self, color: int, stones: list[int], liberties: set[int], key: int):
         self.color = color
@@ -119,8 +119,9 @@ class GoBoard:
     ``atari`` (by colour, the chains with one liberty).
     """
 
-    def __init__(self, size: int = 9, komi: float = 7.5, ko_rule: str = "positional_superko",
-                 max_moves: int | None = None):
+    def __init__(
+        self, size: int = 9, komi: float = 7.5, ko_rule: str = "positional_superko", max_moves: int | None = None
+    ):
         if not isinstance(size, (int, np.integer)) or isinstance(size, bool) or not MIN_SIZE <= size <= MAX_SIZE:
             raise ValueError(f"size must be an integer from {MIN_SIZE} to {MAX_SIZE}, got {size!r}")
         check_choice("ko_rule", ko_rule, KO_RULES)
@@ -222,9 +223,8 @@ class GoBoard:
                     seen.append(chain)
                     taken += len(chain.stones)
                     key ^= chain.hash
-            elif v == color and not safe:
-                if len(chain_of[n].liberties) > 1:
-                    safe = True
+            elif v == color and not safe and len(chain_of[n].liberties) > 1:
+                safe = True
         if taken:
             return taken, key
         if not safe:
@@ -242,11 +242,13 @@ class GoBoard:
         outcome = self._capture_hash(action, color)
         if outcome is None:
             return f"{COLOR_NAMES[color]} at {self.describe(action)} would be suicide"
-        taken, key = outcome
+        _taken, key = outcome
         if self._superko:
             after = self.hash ^ self._keys[color][action] ^ key
             if after in self._seen:
-                return f"{COLOR_NAMES[color]} at {self.describe(action)} repeats an earlier position (positional superko)"
+                return (
+                    f"{COLOR_NAMES[color]} at {self.describe(action)} repeats an earlier position (positional superko)"
+                )
         elif action == self.ko_point:
             return f"{COLOR_NAMES[color]} at {self.describe(action)} retakes a ko at once (simple ko)"
         return None
@@ -516,7 +518,7 @@ class GoBoard:
                             region.append(n)
                     else:
                         reaches |= v
-            if reaches == BLACK or reaches == WHITE:
+            if reaches in (BLACK, WHITE):
                 totals[reaches] += len(region)
         return totals[BLACK], totals[WHITE]
 
@@ -532,7 +534,7 @@ class GoBoard:
 
     # ------------------------------------------------------------------ copies and text
 
-    def copy(self) -> "GoBoard":
+    def copy(self) -> GoBoard:
         """An independent board with the same position, history and rules."""
         other = GoBoard.__new__(GoBoard)
         other.__dict__.update(self.__dict__)
@@ -552,8 +554,11 @@ class GoBoard:
                 twin = mapping[id(chain)] = Chain(chain.color, chain.stones.copy(), chain.liberties.copy(), chain.hash)
             chain_of.append(twin)
         other.chain_of = chain_of
-        other._chain_sets = (None, {mapping[id(c)] for c in self._chain_sets[BLACK]},
-                             {mapping[id(c)] for c in self._chain_sets[WHITE]})
+        other._chain_sets = (
+            None,
+            {mapping[id(c)] for c in self._chain_sets[BLACK]},
+            {mapping[id(c)] for c in self._chain_sets[WHITE]},
+        )
         other.atari = (None, {mapping[id(c)] for c in self.atari[BLACK]}, {mapping[id(c)] for c in self.atari[WHITE]})
         other._crowded = self._crowded.copy()
         other.captures = dict(self.captures)
@@ -564,7 +569,7 @@ class GoBoard:
         return other
 
     @classmethod
-    def from_rows(cls, rows: list[str], to_play: int = BLACK, **kwargs) -> "GoBoard":
+    def from_rows(cls, rows: list[str], to_play: int = BLACK, **kwargs) -> GoBoard:
         """A board set up from text: one string a row, ``X`` black, ``O`` white, ``.`` empty.
 
         Handy for tests and puzzles; the position is the only history (for superko).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import gymnasium as gym
 import numpy as np
@@ -81,12 +81,21 @@ class GoEnv(gym.Env):
     - v0: first version.
     """
 
-    metadata = {"render_modes": ["human", "rgb_array", "ansi"], "render_fps": 4}
+    metadata: ClassVar[dict[str, Any]] = {"render_modes": ["human", "rgb_array", "ansi"], "render_fps": 4}
 
-    def __init__(self, board_size: int = 5, komi: float = 7.5, ko_rule: str = "positional_superko",
-                 agent_color: str = "black", opponent: Any = "random", opponent_kwargs: dict | None = None,
-                 illegal_action: str = "raise", reward: str = "win", max_moves: int | None = None,
-                 render_mode: str | None = None):
+    def __init__(
+        self,
+        board_size: int = 5,
+        komi: float = 7.5,
+        ko_rule: str = "positional_superko",
+        agent_color: str = "black",
+        opponent: Any = "random",
+        opponent_kwargs: dict | None = None,
+        illegal_action: str = "raise",
+        reward: str = "win",
+        max_moves: int | None = None,
+        render_mode: str | None = None,
+    ):
         check_choice("agent_color", agent_color, AGENT_COLORS)
         check_choice("reward", reward, REWARDS)
         check_common_options(board_size, ko_rule, illegal_action, ILLEGAL_ACTIONS, render_mode, self.metadata)
@@ -143,8 +152,10 @@ class GoEnv(gym.Env):
         if not 0 <= action <= board.pass_action or not mask[action]:
             reason = board.why_illegal(action, board.to_play) or "illegal"
             if self.illegal_action == "raise":
-                raise ValueError(f"illegal action {action}: {reason} (see info['action_mask'], "
-                                 f"or make the env with illegal_action='lose' or 'pass')")
+                raise ValueError(
+                    f"illegal action {action}: {reason} (see info['action_mask'], "
+                    f"or make the env with illegal_action='lose' or 'pass')"
+                )
             if self.illegal_action == "lose":
                 info = self._finish(forfeit=True)
                 info["illegal_action"] = reason
@@ -202,8 +213,12 @@ class GoEnv(gym.Env):
             winner = 3 - self.color
         else:
             winner = board.winner()
-        self._over_info = {"score": float(score), "winner": COLOR_NAMES.get(winner, "draw"),
-                           "is_success": bool(winner == self.color), "forfeit": forfeit}
+        self._over_info = {
+            "score": float(score),
+            "winner": COLOR_NAMES.get(winner, "draw"),
+            "is_success": bool(winner == self.color),
+            "forfeit": forfeit,
+        }
         info = self._info()
         info.update(self._over_info)
         return info

@@ -31,8 +31,14 @@ def as_opponent(player: Any, size: int, komi: float, deterministic: bool = True,
     return make_opponent(player, size, komi, **kwargs)
 
 
-def play_game(black: Opponent, white: Opponent, size: int = 5, komi: float = 7.5,
-              ko_rule: str = "positional_superko", max_moves: int | None = None) -> GoBoard:
+def play_game(
+    black: Opponent,
+    white: Opponent,
+    size: int = 5,
+    komi: float = 7.5,
+    ko_rule: str = "positional_superko",
+    max_moves: int | None = None,
+) -> GoBoard:
     """One game between two opponents; returns the finished board.
 
     A player that chooses an illegal move passes instead (counted in the board's history).
@@ -64,8 +70,16 @@ class WinRate:
         return self.wins / self.games if self.games else 0.0
 
 
-def win_rate(player: Any, opponent: Any, games: int = 100, size: int = 5, komi: float = 7.5,
-             seed: int = 0, opponent_kwargs: dict | None = None, ko_rule: str = "positional_superko") -> WinRate:
+def win_rate(
+    player: Any,
+    opponent: Any,
+    games: int = 100,
+    size: int = 5,
+    komi: float = 7.5,
+    seed: int = 0,
+    opponent_kwargs: dict | None = None,
+    ko_rule: str = "positional_superko",
+) -> WinRate:
     """Play ``games`` games (half as black, half as white) of ``player`` against ``opponent``.
 
     :param opponent: a name (``"random"``, ``"greedy"``, ``"gnugo"``) or any player
@@ -103,8 +117,15 @@ def win_rate(player: Any, opponent: Any, games: int = 100, size: int = 5, komi: 
     return WinRate(name, games, wins, draws, black_wins, white_wins, float(np.mean(scores)))
 
 
-def win_rates(player: Any, size: int = 5, komi: float = 7.5, games: int = 100, gnugo_games: int | None = None,
-              gnugo_level: int = 1, seed: int = 0) -> dict[str, float]:
+def win_rates(
+    player: Any,
+    size: int = 5,
+    komi: float = 7.5,
+    games: int = 100,
+    gnugo_games: int | None = None,
+    gnugo_level: int = 1,
+    seed: int = 0,
+) -> dict[str, float]:
     """Win rates against random, greedy and (when installed) GNU Go, each with both colours.
 
     Keys: ``win_rate_vs_random``, ``win_rate_vs_greedy``, ``win_rate_vs_gnugo`` (absent without GNU Go).
@@ -117,8 +138,9 @@ def win_rates(player: Any, size: int = 5, komi: float = 7.5, games: int = 100, g
     }
     if gnugo_available():
         n = games if gnugo_games is None else gnugo_games
-        results["win_rate_vs_gnugo"] = win_rate(player, "gnugo", n, size, komi, seed,
-                                                opponent_kwargs={"level": gnugo_level}).win_rate
+        results["win_rate_vs_gnugo"] = win_rate(
+            player, "gnugo", n, size, komi, seed, opponent_kwargs={"level": gnugo_level}
+        ).win_rate
     return results
 
 
@@ -137,8 +159,10 @@ class EloTable:
 
     def to_markdown(self) -> str:
         order = sorted(range(len(self.names)), key=lambda i: -self.ratings[i])
-        lines = ["| player | Elo | " + " | ".join(self.names[j] for j in order) + " |",
-                 "|---|---:|" + "---:|" * len(order)]
+        lines = [
+            "| player | Elo | " + " | ".join(self.names[j] for j in order) + " |",
+            "|---|---:|" + "---:|" * len(order),
+        ]
         for i in order:
             cells = []
             for j in order:
@@ -170,8 +194,14 @@ def fit_elo(results: list[list[float]], games_per_pair: int, iterations: int = 2
     return [1500.0 + float(x) for x in r]
 
 
-def round_robin(players: dict[str, Any], size: int = 5, komi: float = 7.5, games_per_pair: int = 20,
-                seed: int = 0, deterministic: bool = False) -> EloTable:
+def round_robin(
+    players: dict[str, Any],
+    size: int = 5,
+    komi: float = 7.5,
+    games_per_pair: int = 20,
+    seed: int = 0,
+    deterministic: bool = False,
+) -> EloTable:
     """Every pair of players plays ``games_per_pair`` games, colours alternating; Elo fitted to the scores.
 
     :param players: name -> player (a checkpointed agent, a name like ``"greedy"``, a callable)
@@ -209,8 +239,9 @@ def round_robin(players: dict[str, Any], size: int = 5, komi: float = 7.5, games
 # --------------------------------------------------------------------------- the benchmark's metric
 
 
-def benchmark_metric(agent, env_id: str, env_kwargs: dict, seed: int, games: int = 200,
-                     gnugo_games: int = 40) -> dict[str, float]:
+def benchmark_metric(
+    agent, env_id: str, env_kwargs: dict, seed: int, games: int = 200, gnugo_games: int = 40
+) -> dict[str, float]:
     """The Go benchmark's metric: win rates vs random, greedy and GNU Go level 1, both colours.
 
     Quick suites call it with fewer games through :func:`quick_metric`.

@@ -13,6 +13,7 @@ exit, and it is always waited for, so no zombie is left behind.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import selectors
 import shutil
@@ -27,7 +28,7 @@ INSTALL_HINT = (
 )
 
 # Live clients, so that atexit can close what the user forgot to.
-_LIVE: "weakref.WeakSet[GnuGo]" = weakref.WeakSet()
+_LIVE: weakref.WeakSet[GnuGo] = weakref.WeakSet()
 
 
 class GTPError(RuntimeError):
@@ -77,9 +78,18 @@ class GnuGo:
     :param seed: GNU Go's random seed, for reproducible games
     """
 
-    def __init__(self, size: int = 9, komi: float = 7.5, level: int = 1, chinese_rules: bool = True,
-                 timeout: float = DEFAULT_TIMEOUT, executable: str | None = None, seed: int | None = 0,
-                 capture_all_dead: bool = True, ko_rule: str = "simple"):
+    def __init__(
+        self,
+        size: int = 9,
+        komi: float = 7.5,
+        level: int = 1,
+        chinese_rules: bool = True,
+        timeout: float = DEFAULT_TIMEOUT,
+        executable: str | None = None,
+        seed: int | None = 0,
+        capture_all_dead: bool = True,
+        ko_rule: str = "simple",
+    ):
         if not 0 <= int(level) <= 10:
             raise ValueError(f"level must be from 0 to 10, got {level!r}")
         if not 1 <= int(size) <= 19:
@@ -208,10 +218,8 @@ class GnuGo:
         if process is None:
             return
         self._process = None
-        try:
+        with contextlib.suppress(Exception):
             self._selector.close()
-        except Exception:
-            pass
         try:
             if process.poll() is None:
                 try:
@@ -226,20 +234,19 @@ class GnuGo:
                     process.wait(timeout=5.0)
         finally:
             for stream in (process.stdin, process.stdout):
-                try:
+                with contextlib.suppress(Exception):
                     stream.close()
-                except Exception:
-                    pass
             _LIVE.discard(self)
 
-    def __enter__(self) -> "GnuGo":
+    def __enter__(self) -> GnuGo:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
 
     def __del__(self):
-        try:
+        # a plain try, not contextlib.suppress: at interpreter exit this module's globals may already be gone
+        try:  # noqa: SIM105
             self.close()
         except Exception:
             pass

@@ -8,7 +8,8 @@ same games. ``close()`` releases what the opponent holds (GNU Go's process).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -53,7 +54,6 @@ def move_effects(board: GoBoard, point: int) -> tuple[int, int, int, bool]:
     mover's chains in atari that the move rescues, whether the point is the mover's own eye).
     """
     color = board.to_play
-    opponent = 3 - color
     stones = board.points
     chain_of = board.chain_of
     neighbours = board.neighbours
@@ -180,13 +180,21 @@ class GnuGoOpponent(Opponent):
 
     name = "gnugo"
 
-    def __init__(self, size: int, komi: float, level: int = 1, timeout: float = 30.0, executable: str | None = None,
-                 ko_rule: str = "positional_superko"):
+    def __init__(
+        self,
+        size: int,
+        komi: float,
+        level: int = 1,
+        timeout: float = 30.0,
+        executable: str | None = None,
+        ko_rule: str = "positional_superko",
+    ):
         super().__init__()
         from rldojo.envs.go.gtp import GnuGo
 
-        self._factory = lambda seed: GnuGo(size=size, komi=komi, level=level, timeout=timeout,
-                                           executable=executable, seed=seed, ko_rule=ko_rule)
+        self._factory = lambda seed: GnuGo(
+            size=size, komi=komi, level=level, timeout=timeout, executable=executable, seed=seed, ko_rule=ko_rule
+        )
         self.level = level
         self.engine = self._factory(0)
         self._synced: list[int] = []
@@ -207,7 +215,7 @@ class GnuGoOpponent(Opponent):
             self._synced = []
         lines = []
         color = 1 if len(self._synced) % 2 == 0 else 2
-        for action in history[len(self._synced):]:
+        for action in history[len(self._synced) :]:
             lines.append(f"play {'black' if color == 1 else 'white'} {board.describe(action)}")
             color = 3 - color
         self.engine.commands(lines)
@@ -225,7 +233,7 @@ class GnuGoOpponent(Opponent):
             self.engine.command("undo")
             self.engine.play(color, "pass")
             action = board.pass_action
-        self._synced = list(board.history) + [action]
+        self._synced = [*list(board.history), action]
         return action
 
     def close(self) -> None:
@@ -247,8 +255,10 @@ def make_opponent(spec: Any, size: int, komi: float, ko_rule: str = "positional_
         elif spec == "gnugo":
             return GnuGoOpponent(size, komi, ko_rule=ko_rule, **kwargs)
         else:
-            raise ValueError(f"opponent must be one of {', '.join(map(repr, OPPONENTS))}, a callable "
-                             f"board -> action or an agent with predict, got {spec!r}")
+            raise ValueError(
+                f"opponent must be one of {', '.join(map(repr, OPPONENTS))}, a callable "
+                f"board -> action or an agent with predict, got {spec!r}"
+            )
         if kwargs:
             raise ValueError(f"opponent {spec!r} takes no opponent_kwargs, got {sorted(kwargs)}")
         return opponent
@@ -256,5 +266,7 @@ def make_opponent(spec: Any, size: int, komi: float, ko_rule: str = "positional_
         return AgentOpponent(spec, **kwargs)
     if callable(spec):
         return CallableOpponent(spec)
-    raise ValueError(f"opponent must be one of {', '.join(map(repr, OPPONENTS))}, a callable "
-                     f"board -> action or an agent with predict, got {spec!r}")
+    raise ValueError(
+        f"opponent must be one of {', '.join(map(repr, OPPONENTS))}, a callable "
+        f"board -> action or an agent with predict, got {spec!r}"
+    )

@@ -33,9 +33,16 @@ def key_to_command(key_name: str) -> str | None:
     return {"p": "pass", "u": "undo", "n": "new", "escape": "quit", "q": "quit"}.get(key_name)
 
 
-def play_human(agent: Any = None, opponent: Any = "gnugo", board_size: int = 5, komi: float = 7.5,
-               human_color: str = "black", opponent_kwargs: dict | None = None, fps: int = 30,
-               max_frames: int | None = None) -> dict:
+def play_human(
+    agent: Any = None,
+    opponent: Any = "gnugo",
+    board_size: int = 5,
+    komi: float = 7.5,
+    human_color: str = "black",
+    opponent_kwargs: dict | None = None,
+    fps: int = 30,
+    max_frames: int | None = None,
+) -> dict:
     """Open a window and let a person play ``human_color`` against ``agent`` (or ``opponent``).
 
     :param agent: a trained agent (anything with ``predict``, or ``act(board)``); when given it
@@ -70,8 +77,11 @@ def play_human(agent: Any = None, opponent: Any = "gnugo", board_size: int = 5, 
                 message = f"{'pass' if action == board.pass_action else board.describe(action)} - your move"
             over = board.is_over()
             if over and result["score"] is None:
-                result = {"score": board.score(), "winner": {1: "black", 2: "white"}.get(board.winner(), "draw"),
-                          "moves": board.move_number}
+                result = {
+                    "score": board.score(),
+                    "winner": {1: "black", 2: "white"}.get(board.winner(), "draw"),
+                    "moves": board.move_number,
+                }
             renderer.render(board, result if over else None, human=True, message=message)
             for event in pygame.event.get():
                 command = None
@@ -100,7 +110,8 @@ def play_human(agent: Any = None, opponent: Any = "gnugo", board_size: int = 5, 
                         message = "thinking..."
                     else:
                         message = f"{board.describe(action)} is illegal: " + (
-                            board.why_illegal(action, human) or "the game is over")
+                            board.why_illegal(action, human) or "the game is over"
+                        )
     finally:
         renderer.close()
         player.close()

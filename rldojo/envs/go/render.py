@@ -7,7 +7,6 @@ end of the game, the score.
 
 from __future__ import annotations
 
-
 from rldojo.envs import rendering
 from rldojo.envs.go.board import BLACK, COLUMNS, EMPTY, WHITE, GoBoard
 
@@ -61,8 +60,10 @@ def board_text(board: GoBoard, result: dict | None = None) -> str:
         lines.append(f"{n - r:2d}{row}")
     to_play = "black" if board.to_play == BLACK else "white"
     last = "-" if board.last_move is None else board.describe(board.last_move)
-    lines.append(f"move {board.move_number}, last {last}, {to_play} to play; "
-                 f"captures black {board.captures[BLACK]}, white {board.captures[WHITE]}")
+    lines.append(
+        f"move {board.move_number}, last {last}, {to_play} to play; "
+        f"captures black {board.captures[BLACK]}, white {board.captures[WHITE]}"
+    )
     if result is not None:
         lines.append(f"game over: score {result['score']:+.1f} (black - white - komi), winner {result['winner']}")
     return "\n".join(lines) + "\n"
@@ -140,8 +141,9 @@ class GoRenderer:
             pygame.draw.circle(surface, marker, centre, radius // 3, 3)
         small = rendering.font(22)
         last_text = "-" if last is None else board.describe(last)
-        line = (f"move {board.move_number}  last {last_text}  "
-                f"captures B {board.captures[BLACK]} W {board.captures[WHITE]}")
+        line = (
+            f"move {board.move_number}  last {last_text}  captures B {board.captures[BLACK]} W {board.captures[WHITE]}"
+        )
         surface.blit(small.render(line, True, rendering.TEXT), (10, self.width + 4))
         if result is not None:
             score = result["score"]

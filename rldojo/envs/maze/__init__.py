@@ -12,8 +12,7 @@ from rldojo.envs.maze.rules import ACTION_NAMES, DOWN, LEFT, RIGHT, UP, Maze
 if TYPE_CHECKING:
     from rldojo.envs.maze.env import MazeEnv
 
-__all__ = ["ACTION_NAMES", "DOWN", "LAYOUTS", "LEFT", "RIGHT", "UP", "Maze", "MazeEnv", "generate_maze",
-           "parse_layout"]
+__all__ = ["ACTION_NAMES", "DOWN", "LAYOUTS", "LEFT", "RIGHT", "UP", "Maze", "MazeEnv", "generate_maze", "parse_layout"]
 
 
 def __getattr__(name: str) -> Any:

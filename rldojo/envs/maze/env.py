@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 import gymnasium as gym
 import numpy as np
@@ -96,11 +97,20 @@ class MazeEnv(gym.Env):
     - v0: first version.
     """
 
-    metadata = {"render_modes": ["human", "rgb_array", "ansi"], "render_fps": 8}
+    metadata: ClassVar[dict[str, Any]] = {"render_modes": ["human", "rgb_array", "ansi"], "render_fps": 8}
 
-    def __init__(self, layout="seed", size: tuple[int, int] | None = None, loops: float = 0.0, regenerate: bool = False,
-                 start="fixed", obs_mode: str = "coords", view_size: int = 5, slip_prob: float = 0.0,
-                 render_mode: str | None = None):
+    def __init__(
+        self,
+        layout="seed",
+        size: tuple[int, int] | None = None,
+        loops: float = 0.0,
+        regenerate: bool = False,
+        start="fixed",
+        obs_mode: str = "coords",
+        view_size: int = 5,
+        slip_prob: float = 0.0,
+        render_mode: str | None = None,
+    ):
         check_choice("obs_mode", obs_mode, OBS_MODES)
         check_render_mode(render_mode, self.metadata)
         self.slip_prob = check_slip_prob(slip_prob)
@@ -123,8 +133,11 @@ class MazeEnv(gym.Env):
 
         self._random_layout = isinstance(layout, str) and layout == "random"
         if not self._random_layout:
-            for name, value, given in (("size", size, size is not None), ("loops", loops, loops != 0),
-                                       ("regenerate", regenerate, bool(regenerate))):
+            for name, value, given in (
+                ("size", size, size is not None),
+                ("loops", loops, loops != 0),
+                ("regenerate", regenerate, bool(regenerate)),
+            ):
                 if given:
                     raise ValueError(f"{name}={value!r} only applies to layout='random', not to layout={layout!r}")
         if self._random_layout:
@@ -133,10 +146,13 @@ class MazeEnv(gym.Env):
                 raise ValueError(f"loops must be a fraction in [0, 1], got {loops!r}")
             self.loops = float(loops)
             width, height = self.size
-            if isinstance(start, tuple) and not (0 <= start[0] < width and 0 <= start[1] < height
-                                                 and start[0] % 2 == 0 and start[1] % 2 == 0):
-                raise ValueError(f"start {start} would be on a wall or outside a random {width}x{height} maze: "
-                                 "its free rooms are the cells with even col and row")
+            if isinstance(start, tuple) and not (
+                0 <= start[0] < width and 0 <= start[1] < height and start[0] % 2 == 0 and start[1] % 2 == 0
+            ):
+                raise ValueError(
+                    f"start {start} would be on a wall or outside a random {width}x{height} maze: "
+                    "its free rooms are the cells with even col and row"
+                )
             self._maze: Maze | None = None  # made from np_random at the first reset
         else:
             walls, layout_start, exit_cell = parse_layout(layout)
@@ -151,8 +167,9 @@ class MazeEnv(gym.Env):
         self.action_space = spaces.Discrete(4)
         self._rgb_cell = max(1, math.ceil(RGB_MIN_SIDE / min(width, height)))
         if obs_mode == "coords":
-            self.observation_space = spaces.Box(0.0, np.array([width - 1, height - 1], dtype=np.float32),
-                                                shape=(2,), dtype=np.float32)
+            self.observation_space = spaces.Box(
+                0.0, np.array([width - 1, height - 1], dtype=np.float32), shape=(2,), dtype=np.float32
+            )
         elif obs_mode == "index":
             self.observation_space = spaces.Discrete(self.n_cells)
         elif obs_mode in ("onehot", "grid"):
@@ -226,13 +243,13 @@ class MazeEnv(gym.Env):
         obs = self._rgb.copy()
         c, r = self._maze.cell
         s = self._rgb_cell
-        obs[r * s:(r + 1) * s, c * s:(c + 1) * s] = rendering.AGENT
+        obs[r * s : (r + 1) * s, c * s : (c + 1) * s] = rendering.AGENT
         return obs
 
     def _observe_local(self):
         c, r = self._maze.cell
         k = self.view_size
-        return self._local[r:r + k, c:c + k].flatten()
+        return self._local[r : r + k, c : c + k].flatten()
 
     def observation_at(self, cell: Cell):
         """The observation the agent would get standing on ``cell`` at the start of an episode."""
@@ -281,8 +298,11 @@ class MazeEnv(gym.Env):
 
     def _check_action(self, action) -> int:
         """``action`` as an int in 0..3, or a ValueError naming it (the slow path of ``step``)."""
-        if isinstance(action, (np.integer, np.ndarray)) and np.ndim(action) == 0 \
-                and np.issubdtype(np.asarray(action).dtype, np.integer):
+        if (
+            isinstance(action, (np.integer, np.ndarray))
+            and np.ndim(action) == 0
+            and np.issubdtype(np.asarray(action).dtype, np.integer)
+        ):
             value = int(action)
             if 0 <= value < 4:
                 return value
@@ -303,8 +323,9 @@ class MazeEnv(gym.Env):
 
     def render(self):
         if self.render_mode is None:
-            gym.logger.warn("render() was called without a render_mode; pass render_mode='rgb_array', "
-                            "'human' or 'ansi' to gym.make")
+            gym.logger.warn(
+                "render() was called without a render_mode; pass render_mode='rgb_array', 'human' or 'ansi' to gym.make"
+            )
             return None
         maze = self.maze
         if self.render_mode == "ansi":

@@ -49,8 +49,11 @@ def generate_maze(size: tuple[int, int], rng: np.random.Generator, loops: float 
     steps = ((-1, 0), (1, 0), (0, -1), (0, 1))
     while stack:
         x, y = stack[-1]
-        options = [(x + dx, y + dy) for dx, dy in steps
-                   if 0 <= x + dx < rooms_w and 0 <= y + dy < rooms_h and not seen[y + dy, x + dx]]
+        options = [
+            (x + dx, y + dy)
+            for dx, dy in steps
+            if 0 <= x + dx < rooms_w and 0 <= y + dy < rooms_h and not seen[y + dy, x + dx]
+        ]
         if not options:
             stack.pop()
             continue
@@ -62,8 +65,8 @@ def generate_maze(size: tuple[int, int], rng: np.random.Generator, loops: float 
     if loops > 0:
         # Inner walls between two rooms: odd on exactly one axis, and still standing.
         rows, cols = np.nonzero(walls)
-        between = [(r, c) for r, c in zip(rows.tolist(), cols.tolist()) if (r % 2) != (c % 2)]
-        count = int(round(float(loops) * len(between)))
+        between = [(r, c) for r, c in zip(rows.tolist(), cols.tolist(), strict=True) if (r % 2) != (c % 2)]
+        count = round(float(loops) * len(between))
         if count:
             for i in rng.choice(len(between), size=count, replace=False).tolist():
                 r, c = between[i]

@@ -58,8 +58,9 @@ def _rows_from_array(layout) -> list[str]:
     """A 2-D array of 0/1 (or of characters) as rows of characters."""
     array = np.asarray(layout)
     if array.dtype == object:
-        raise ValueError("layout rows have different lengths (a ragged layout): "
-                         "every row needs the same number of cells")
+        raise ValueError(
+            "layout rows have different lengths (a ragged layout): every row needs the same number of cells"
+        )
     if array.ndim != 2 or array.size == 0:
         raise ValueError(f"a layout array must be 2-D and non-empty, got shape {array.shape}")
     if array.dtype.kind in "biu":
@@ -86,7 +87,7 @@ def parse_layout(layout) -> tuple[np.ndarray, Cell, Cell]:
             rows = _rows_from_text(LAYOUTS[layout])
         elif "\n" not in layout and not set(layout) <= (_WALL_CHARS | _FREE_CHARS | {"S", "E"}):
             raise ValueError(
-                f"unknown layout {layout!r}; use one of {sorted(LAYOUTS) + ['random']}, "
+                f"unknown layout {layout!r}; use one of {[*sorted(LAYOUTS), 'random']}, "
                 "an ASCII maze (rows of '#', '.', 'S', 'E'), or a 0/1 array"
             )
         else:
@@ -98,8 +99,9 @@ def parse_layout(layout) -> tuple[np.ndarray, Cell, Cell]:
             rows = _rows_from_array(layout)
         except ValueError as error:
             if "inhomogeneous" in str(error):
-                raise ValueError("layout rows have different lengths (a ragged layout): "
-                                 "every row needs the same number of cells") from error
+                raise ValueError(
+                    "layout rows have different lengths (a ragged layout): every row needs the same number of cells"
+                ) from error
             raise
     width = len(rows[0])
     for r, row in enumerate(rows):
@@ -125,13 +127,16 @@ def parse_layout(layout) -> tuple[np.ndarray, Cell, Cell]:
                     raise ValueError(f"layout marks more than one exit 'E': {exit_} and {(c, r)}")
                 exit_ = (c, r)
             elif char not in _FREE_CHARS:
-                raise ValueError(f"unknown character {char!r} at cell {(c, r)}; use '#' or '1' (wall), "
-                                 "'.' or '0' (free), 'S' (start), 'E' (exit)")
+                raise ValueError(
+                    f"unknown character {char!r} at cell {(c, r)}; use '#' or '1' (wall), "
+                    "'.' or '0' (free), 'S' (start), 'E' (exit)"
+                )
     if exit_ is None:
         exit_ = (width - 1, len(rows) - 1)
         if walls[exit_[1], exit_[0]]:
-            raise ValueError(f"layout has no exit: mark one with 'E' (the default exit, the bottom-right cell "
-                             f"{exit_}, is a wall)")
+            raise ValueError(
+                f"layout has no exit: mark one with 'E' (the default exit, the bottom-right cell {exit_}, is a wall)"
+            )
     if start is None:
         start = (0, 0)
     return walls, start, exit_

@@ -69,8 +69,9 @@ class MazeRenderer:
         # A flag on the exit: a pole and a pennant.
         pole_x = s * 3 // 8
         pygame.draw.line(exit_, rendering.BACKGROUND, (pole_x, s // 5), (pole_x, s * 4 // 5), max(1, s // 16))
-        pygame.draw.polygon(exit_, rendering.BACKGROUND,
-                            [(pole_x, s // 5), (pole_x + s * 3 // 8, s * 3 // 10), (pole_x, s * 2 // 5)])
+        pygame.draw.polygon(
+            exit_, rendering.BACKGROUND, [(pole_x, s // 5), (pole_x + s * 3 // 8, s * 3 // 10), (pole_x, s * 2 // 5)]
+        )
         trail = tile(rendering.TRAIL, (205, 200, 186))
         pygame.draw.circle(trail, (232, 170, 80), (s // 2, s // 2), max(1, s // 10))
 
@@ -80,8 +81,14 @@ class MazeRenderer:
             pygame.draw.circle(surface, (150, 30, 25), (s // 2, s // 2), max(1, s * 3 // 8), max(1, s // 32))
             return surface
 
-        tiles = {"free": as_array(free), "wall": as_array(wall), "exit": as_array(exit_), "trail": as_array(trail),
-                 "agent": as_array(with_agent(trail)), "agent_exit": as_array(with_agent(exit_))}
+        tiles = {
+            "free": as_array(free),
+            "wall": as_array(wall),
+            "exit": as_array(exit_),
+            "trail": as_array(trail),
+            "agent": as_array(with_agent(trail)),
+            "agent_exit": as_array(with_agent(exit_)),
+        }
         for action, (dx, dy) in _ARROW_DIRECTIONS.items():
             surface = free.copy()
             c = s / 2

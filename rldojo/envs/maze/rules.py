@@ -20,7 +20,10 @@ ACTION_NAMES = ("left", "right", "up", "down")
 MOVES: dict[int, tuple[int, int]] = {LEFT: (-1, 0), RIGHT: (1, 0), UP: (0, -1), DOWN: (0, 1)}
 # Where a move can slip to: the two directions at right angles to it.
 PERPENDICULAR: dict[int, tuple[int, int]] = {
-    LEFT: (UP, DOWN), RIGHT: (UP, DOWN), UP: (LEFT, RIGHT), DOWN: (LEFT, RIGHT),
+    LEFT: (UP, DOWN),
+    RIGHT: (UP, DOWN),
+    UP: (LEFT, RIGHT),
+    DOWN: (LEFT, RIGHT),
 }
 
 # The course's rewards.
@@ -59,8 +62,9 @@ class Maze:
         self.slip_prob = check_slip_prob(slip_prob)
         self.loss_threshold = LOSS_FRACTION * self.n_cells
 
-        self.exit_cell = self._check_cell(self.width - 1 if exit is None else exit[0],
-                                          self.height - 1 if exit is None else exit[1], "exit")
+        self.exit_cell = self._check_cell(
+            self.width - 1 if exit is None else exit[0], self.height - 1 if exit is None else exit[1], "exit"
+        )
         self.start_cell = self._check_cell(start[0], start[1], "start")
         if self.start_cell == self.exit_cell:
             raise ValueError(f"the start and the exit are the same cell {self.start_cell}")
@@ -90,7 +94,7 @@ class Maze:
     # ----------------------------------------------------------------------------- construction
 
     @classmethod
-    def from_layout(cls, layout="seed", slip_prob: float = 0.0, start: Cell | None = None) -> "Maze":
+    def from_layout(cls, layout="seed", slip_prob: float = 0.0, start: Cell | None = None) -> Maze:
         """A maze from a layout name, ASCII text or 0/1 array (see ``layouts.parse_layout``)."""
         walls, layout_start, exit_cell = parse_layout(layout)
         return cls(walls, start=layout_start if start is None else start, exit=exit_cell, slip_prob=slip_prob)
@@ -189,7 +193,7 @@ class Maze:
 
     def shortest_path_lengths(self) -> dict[Cell, int]:
         """BFS: the fewest moves from each free cell to the exit (cells that cannot reach it are left out)."""
-        return {cell: d for cell, d in zip(self.cells, self._distance) if d >= 0}
+        return {cell: d for cell, d in zip(self.cells, self._distance, strict=True) if d >= 0}
 
     def distance_to_exit(self, cell: Cell) -> int:
         """The fewest moves from ``cell`` to the exit, or -1 when it cannot be reached."""
