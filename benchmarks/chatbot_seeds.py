@@ -20,7 +20,7 @@ from rldojo.envs.chatbot.evaluation import sampled_best_rate, true_score_report
 
 def main(argv: list[str] | None = None) -> int:
     """Train an agent on ChatbotFeedback-v0 for a few seeds and print its true score
-    (the numbers in the README's ChatbotFeedback-v0 section).
+    (the numbers in docs/guide/chatbot.md).
 
     python -m benchmarks.chatbot_seeds --agent reinforce --timesteps 1000 --seeds 5
     python -m benchmarks.chatbot_seeds --queries text --agent ppo --timesteps 6144 --seeds 3

@@ -4,7 +4,7 @@ A hand is 1 to 4 decisions with the only reward at the end, so no discount is ne
 (gamma = 1 for PPO). Kuhn is tiny: DQN starts learning after 200 steps and explores
 over half the budget. Leduc (34 inputs, 288 states of the agent) uses the library
 defaults for DQN, and larger PPO rollouts with a higher step size and an entropy bonus of 0.1. Measured with
-``python -m benchmarks.run --suite full --envs KuhnPoker-v0,LeducHoldem-v0`` (see the README's card-games section).
+``python -m benchmarks.run --suite full --envs KuhnPoker-v0,LeducHoldem-v0`` (see docs/guide/cards.md).
 CFR and CFR+ have no hyperparameters to tune (``learn(n)`` runs n iterations).
 """
 

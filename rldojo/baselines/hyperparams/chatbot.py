@@ -6,7 +6,7 @@ discounting and GAE do not matter (gamma = 0 for SB3, gae_lambda = 1 for our PPO
 - ``reinforce``: the course's network (one hidden layer of 64) and its 10 queries per
   update, with a learning rate of 1e-2 instead of the course's 1e-3: after 100 updates
   it samples the 10-point response 99.9% of the time, against 84% with 1e-3 (the course
-  ran 500 updates). See the README's ChatbotFeedback-v0 section.
+  ran 500 updates). See docs/guide/chatbot.md.
 - ``ppo``: short rollouts (64 steps) and many epochs: a one-step task needs no long
   horizon, and the benchmark trains the toy in chunks of 200 steps, so several updates
   fall in each chunk.

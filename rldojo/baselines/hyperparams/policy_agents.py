@@ -10,7 +10,7 @@ and Taxi-v4 (the card games, Go, the bandit and the chatbot have their own modul
   found steadier on small budgets than RMSprop with plain 5-step returns.
 - Maze-v0: the seed layout with (col, row) observations; an entropy bonus keeps the policy
   exploring until it finds the exit, and gamma 0.95 makes the short path clearly better
-  than wandering. See the README's policy-gradient section for what was measured.
+  than wandering. See docs/guide/policy-gradient.md for what was measured.
 - Taxi-v4: the course's 500-state table as a one-hot input; long rollouts, an entropy bonus.
   SB3's DQN trains every 4 steps (its own default), a quarter of the full suite's CPU
   for it; on the Maze it trains every step, matched to ours for the wall-time race.

@@ -1,6 +1,6 @@
 """Tuned defaults of the value-based agents (tabular TD and DQN) per environment.
 
-Measured on this repository's machine; the commands that check them are in the README's value-based agents section.
+Measured on this repository's machine; the commands that check them are in docs/guide/value-based.md.
 """
 
 from __future__ import annotations
