@@ -13,6 +13,24 @@ state-value function ``V(s)``, trained by regression). A2C (Mnih et al., 2016, s
 The rollout and env plumbing (vector envs, masks) is shared with PPO through ``buffers.py``,
 and so is acting through a numpy copy of actor and critic (``kernels.NumpyActorCritic``);
 what is A2C's own is the single full-batch update below.
+
+The update
+----------
+After ``n_steps`` steps in each of ``n_envs`` envs, one gradient step on the whole batch::
+
+    δ_t  = r_t + γ · V(s_{t+1}) − V(s_t)      (no V(s_{t+1}) after an end)
+    A_t  = δ_t + γλ · A_{t+1}                 λ = 1: n-step return − V(s_t)
+    R_t  = A_t + V(s_t)
+    L(θ) = −mean log π_θ(a_t|s_t) · A_t
+           + vf_coef · mean (R_t − V_θ(s_t))² − ent_coef · H
+    θ    ← θ − RMSprop(∇_θ L)                 Adam with optimizer="adam"
+
+λ is ``gae_lambda``, H the mean entropy of π_θ. A is standardised over the batch with
+``normalize_advantage``; the gradient's norm is clipped at ``max_grad_norm``.
+
+- ``collect_rollout`` (``buffers.py``): the n-step rollout, and the bootstrap of time-limit cuts.
+- ``RolloutBuffer.compute_advantages`` (``buffers.py``): δ, A and R.
+- ``A2C._update``: L (the actor's, the critic's and the entropy term), the clip and the optimiser step.
 """
 
 from __future__ import annotations

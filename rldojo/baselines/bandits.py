@@ -19,6 +19,32 @@ On ``Bandit-v0`` an agent learns online: when a reset brings another problem tha
 the one it learned about (``info["problem_id"]`` changes) it forgets what it knew. ``predict(deterministic=True)`` is
 the arm it believes best; ``deterministic=False`` is the arm its strategy would pull
 next (an exploring choice), without learning from it.
+
+The update
+----------
+Pull t is arm A with reward R; N(a) counts the pulls of arm a and S(a) sums its rewards::
+
+    Q(A) ← Q(A) + β · (R − Q(A))         ε-greedy, UCB; β = 1/N(A) or alpha
+    ε-greedy   A = argmax_a Q(a), or a random arm with probability ε
+    UCB        A = argmax_a Q(a) + c · √(ln t / N(a))
+    Thompson   A = argmax_a θ(a), θ(a) drawn from the posterior:
+                 beta       θ(a) ~ Beta(1 + S(a), 1 + N(a) − S(a))
+                 gaussian   θ(a) ~ N(μ(a), 1 / ρ(a))
+                 ρ(a) = 1/σ0² + N(a)/σ²
+                 μ(a) = (μ0/σ0² + S(a)/σ²) / ρ(a)
+    gradient   A ~ π = softmax(H)
+               H(a) ← H(a) + α · (R − B) · (1[a = A] − π(a))
+               B    ← B + β · (R − B)    β = 1/t or baseline_alpha
+
+UCB pulls every untried arm first. μ0, σ0 and σ are ``prior_mean``, ``prior_std`` and
+``noise_std``. The gradient bandit moves every arm's preference; its baseline B starts at
+the first reward (with ``use_baseline=False`` it stays 0).
+
+- ``ActionValueRule.update``: Q and N.
+- ``EpsilonGreedyRule.choose``, ``UCBRule.choose``: the pulls of epsilon-greedy and UCB.
+- ``ThompsonRule.update``, ``ThompsonRule.choose``: N and S; the posterior draws.
+- ``GradientRule.update``, ``GradientRule.choose``: H and B; the softmax draw.
+- ``BanditAgent._learn``: one pull, then one update, on ``Bandit-v0``.
 """
 
 from __future__ import annotations

@@ -18,6 +18,28 @@ sequences and all 120 deals at once.
 
 ``learn(total_timesteps)`` counts **iterations** (one iteration updates both players
 over the whole tree), not env steps: ``CFRPlus(env).learn(300)`` runs 300 iterations.
+
+The update
+----------
+At iteration t, for the player p being updated, at each of its information states I and
+legal actions a (h runs over the histories in I, one per deal)::
+
+    σ(I, a) = R+(I, a) / Σ_b R+(I, b)          regret matching
+    v(h)    = Σ_a σ(h, a) · v(h·a)             (a leaf: its payoff)
+    r(I, a) = Σ_h π_o(h) · (v(h·a) − v(h))     counterfactual regret
+    R(I, a) ← R(I, a) + r(I, a)                CFR+: then R ← max(R, 0)
+    S(I, a) ← S(I, a) + w_t · π_p(I) · σ(I, a)
+    avg(I, a) = S(I, a) / Σ_b S(I, b)          the average strategy
+
+R+ = max(R, 0) (σ is uniform where all are 0); v is p's expected payoff; π_o is the reach of
+chance and the opponent, π_p that of p's own moves; w_t = 1 for CFR and t for CFR+ (linear
+averaging). ``policy()`` returns the average strategy. With ``alternating_updates`` the
+second player is updated against the first one's new strategy.
+
+- ``CFR.current_strategy``: σ by regret matching.
+- ``CFR._update``: the reaches π on the way down, v and r on the way up, R (clipped for CFR+) and S.
+- ``CFR.iteration``: w_t, and the two players in turn.
+- ``CFR.average_strategy``: the average strategy.
 """
 
 from __future__ import annotations

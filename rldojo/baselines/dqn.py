@@ -1,9 +1,8 @@
 """Deep Q-learning, in the course's form and in the standard form.
 
-A network Q(s, ·) gives one value per action and is trained towards the TD target::
-
-    y = r + gamma^n * max_a' Q(s', a')      (y = r when the episode terminated)
-    loss = mean (y - Q(s, a))^2             (the course's "deep Q-learning loss")
+A network Q(s, ·) gives one value per action and is trained towards the TD target
+r + gamma * max_a' Q(s', a') by the course's "deep Q-learning loss", the mean squared
+difference (the formulas are under *The update* below).
 
 Two forms behind one flag, ``form``:
 
@@ -31,6 +30,33 @@ calls: ``q_values``, ``fit``, ``sync_target`` and ``state_dict``. Two Q-function
   the small networks of state-vector tasks. It saves torch state dicts too.
 
 ``backend="auto"`` picks numpy where it applies (plain MLP, no dueling) and torch otherwise.
+
+The update
+----------
+For a transition (s_t, a_t), the k rewards after it (k = ``n_step``, fewer at the end of an
+episode) and s' = s_{t+k}::
+
+    G    = r_t + γ · r_{t+1} + … + γ^(k−1) · r_{t+k−1}
+    y    = G + γ^k · Q⁻(s', a*)          (y = G if the episode terminated)
+    a*   = argmax_a' Q(s', a')           double DQN
+    a*   = argmax_a' Q⁻(s', a')          without it
+    L(θ) = mean ℓ(Q_θ(s_t, a_t) − y)     over a minibatch
+    θ    ← θ − Adam(∇_θ L)
+    θ⁻   ← θ⁻ + τ · (θ − θ⁻)             every target_update_interval steps
+
+Q⁻ is the target network, ℓ the square (``loss="mse"``) or Huber's loss (``"huber"``), the
+gradient's norm is clipped at ``max_grad_norm``, and τ = 1 copies θ. The course's form has
+no target network (Q⁻ = Q), k = 1 and a minibatch of one: the transition just seen. The max
+and the argmax run over the next state's legal actions.
+
+- ``DQN._store``: G and its discount γ^k, into the replay buffer (n-step returns).
+- ``DQN._td_targets``: y, with a* picked by the online network (double DQN) or the target network.
+- ``DQN._train_on_minibatch``: a minibatch from the buffer and its targets (standard form).
+- ``DQN._train_on_transition``: the transition just seen and its target (course form).
+- ``TorchQFunction.fit``: L, its gradient by autograd, the clip and Adam; ``NumpyMLPQFunction.fit`` is the
+  same step written out in numpy.
+- ``TorchQFunction.sync_target``: θ⁻ ← θ, or Polyak averaging when τ < 1.
+- ``DQN._learn``: when each happens (``learning_starts``, ``train_freq``, ``gradient_steps``), and ε's schedule.
 """
 
 from __future__ import annotations

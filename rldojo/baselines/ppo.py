@@ -22,6 +22,28 @@ the update's backward pass is written out in numpy (``kernels.NumpyPPOGradients`
 The env helpers (:class:`SingleEnv`, :class:`VectorEnvs` in ``buffers.py``) present one env
 or a vector of them as arrays, with Gymnasium's same-step autoreset semantics. A2C shares
 them and the numpy acting.
+
+The update
+----------
+After a rollout of ``n_steps`` steps in each of ``n_envs`` envs::
+
+    δ_t    = r_t + γ · V(s_{t+1}) − V(s_t)    (no V(s_{t+1}) after an end)
+    A_t    = δ_t + γλ · A_{t+1}               GAE(λ), walking backwards
+    R_t    = A_t + V(s_t)
+    ρ_t    = π_θ(a_t|s_t) / π_old(a_t|s_t)
+    L_clip = −mean min(ρ_t · A_t, clip(ρ_t, 1 − ε, 1 + ε) · A_t)
+    L(θ)   = L_clip + vf_coef · mean (R_t − V_θ(s_t))² − ent_coef · H
+    θ      ← θ − Adam(∇_θ L)                  per minibatch, n_epochs times
+
+ε is ``clip_epsilon``, λ ``gae_lambda``, H the mean entropy of π_θ. A is standardised per
+minibatch with ``normalize_advantage``; the gradient's norm is clipped at ``max_grad_norm``.
+A time-limit cut adds γ · V(final observation) to its last reward.
+
+- ``collect_rollout`` (``buffers.py``): the rollout, and the bootstrap of time-limit cuts.
+- ``RolloutBuffer.compute_advantages`` (``buffers.py``): δ, A and R.
+- ``PPO._update``: the epochs and minibatches, the annealed learning rate and ε, the KL stop, the clip and Adam.
+- ``PPO.autograd_gradients``: ρ, L_clip, the value loss, the entropy, and ∇L by autograd;
+  ``NumpyPPOGradients`` is the same gradient written out in numpy (the default).
 """
 
 from __future__ import annotations

@@ -15,6 +15,26 @@ reward. For multi-step episodes each step's return is the discounted reward-to-g
 and ``normalize_advantages`` also divides by the batch's standard deviation.
 
 Illegal actions (``info["action_mask"]`` or ``env.action_masks()``) get probability 0.
+
+The update
+----------
+After ``batch_episodes`` episodes, over every step t of the batch::
+
+    G_t  = r_t + γ · G_{t+1}             (G = 0 after the episode's end)
+    A_t  = G_t − mean(G)                 baseline="batch_mean" (the course)
+    A_t  = G_t − V(s_t)                  baseline="value"
+    A_t  = G_t                           baseline="none"
+    A_t  ← A_t / std(A)                  normalize_advantages=True
+    L(θ) = −mean_t log π_θ(a_t|s_t) · A_t − ent_coef · H
+    θ    ← θ − Adam(∇_θ L)
+
+H is the mean entropy of π_θ over the batch. With the value baseline, V takes its own Adam
+step on mean (V(s_t) − G_t)² first.
+
+- ``discounted_returns``: G_t, the reward-to-go of each step of an episode.
+- ``Reinforce._learn``: the batch of episodes, played with the current policy.
+- ``Reinforce._update``: A_t (and the value baseline's own Adam step), L and its Adam step.
+- ``Reinforce._masked_logits``: π_θ, with illegal actions' logits masked out.
 """
 
 from __future__ import annotations

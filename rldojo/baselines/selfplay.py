@@ -50,6 +50,30 @@ while anything else is legal (Go programs prune the same moves in their playouts
 Without this, the learners spent their first thousands of games finding out that
 passing early and filling their own eyes lose, and the linear model never quite did.
 Each learner (black, white) has its own weights.
+
+The update
+----------
+For each learner on its own moves, w its weights and φ(s, a) the features that are on
+for move a in position s (its local features, then the shapes of the position after it)::
+
+    Q(s, a) = Σ_{i ∈ φ(s, a)} w_i
+    y       = r + γ · Q(s', a')          after the learner's next move
+    y       = (1 − κ) · z + κ · m        after its last move
+    w_i     ← w_i + α · (y − Q(s, a)) / |φ(s, a)|      for i ∈ φ(s, a)
+
+s' is the learner's next position, after the opponent's reply, and a' its ε-greedy move
+there; r is 0 until the game ends. At the end, z is the result (+1, −1 or 0), m the final
+Tromp–Taylor margin from the learner's side divided by N·N, and κ is ``score_weight``. α
+falls linearly from ``learning_rate`` to ``learning_rate_end`` over the budget; ε from
+``epsilon_start`` to ``epsilon_end`` over ``exploration_fraction`` of it. A pass that ends
+the game is not learned: its value is exact.
+
+- ``GoFeatures.of_move``: the local features of a move; ``BoardShapes.of_positions``: the shapes.
+- ``SelfPlaySarsa._q_values``: Q(s, a) of every candidate move.
+- ``SelfPlaySarsa._choose``: the candidates and the ε-greedy choice, a' and Q(s', a').
+- ``SelfPlaySarsa._final_value``: the exact value of a game-ending pass.
+- ``SelfPlaySarsa._learn``: y at every move and at the end of the game, and the schedules of α and ε.
+- ``SelfPlaySarsa._update``: the step on w.
 """
 
 from __future__ import annotations

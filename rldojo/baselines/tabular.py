@@ -1,14 +1,10 @@
 """Tabular temporal-difference control: Q-learning, SARSA and Expected SARSA.
 
-The course's Q-table (500 states x 6 actions for Taxi) updated by the TD rule::
-
-    Q(s, a) <- Q(s, a) + alpha * (target - Q(s, a))
-
-The three agents differ only in the value of the next state inside ``target``:
-
-- Q-learning (off-policy):   r + gamma * max_a' Q(s', a')
-- SARSA (on-policy):         r + gamma * Q(s', a'), a' the action the agent takes next
-- Expected SARSA:            r + gamma * sum_a' pi(a' | s') Q(s', a'), pi the epsilon-greedy policy
+The course's Q-table (500 states x 6 actions for Taxi), moved towards a TD target after
+every step (the formulas are under *The update* below). The three agents differ only in
+the value of the next state inside the target: Q-learning (off-policy) takes the best next
+action's value, SARSA (on-policy) the value of the action it takes next, Expected SARSA
+the mean under its epsilon-greedy policy.
 
 When the episode terminates the target is r alone; a time-limit truncation still
 bootstraps, because the state it stopped in has a value. Exploration is epsilon-greedy
@@ -21,6 +17,24 @@ Usage::
     env = gym.make("Taxi-v4")
     agent = QLearning(env, seed=0, learning_rate=0.5).learn(100_000)
     action, _ = agent.predict(obs)
+
+The update
+----------
+After every step (s, a, r, s'), with a' the action chosen in s'::
+
+    y       = r + γ · V(s')              (y = r if the episode terminated)
+    Q(s, a) ← Q(s, a) + α · (y − Q(s, a))
+
+    V(s') = max_a' Q(s', a')             QLearning
+    V(s') = Q(s', a')                    Sarsa
+    V(s') = Σ_a' π(a'|s') · Q(s', a')    ExpectedSarsa, π ε-greedy on Q
+    ε     ← max(ε_end, ε · ε_decay)      after every episode
+
+α is ``learning_rate``, γ ``gamma``; the max, the choices and the sum run over legal actions only.
+
+- ``_TabularTD._learn``: y, the update of Q(s, a), and the decay of ε at the end of an episode.
+- ``QLearning._next_value``, ``Sarsa._next_value``, ``ExpectedSarsa._next_value``: V(s').
+- ``_TabularTD._epsilon_greedy``: the ε-greedy choice of a and a'.
 """
 
 from __future__ import annotations

@@ -65,12 +65,15 @@ class CartPolePixelsEnv(gym.Env):
              render_mode=None)
     ```
 
-    - ``frame_stack``: frames in an observation, 1 to 8.
-    - ``difference``: channels after the first are frame differences instead of older frames.
-    - ``downscale``: the block size of the downscaling, one of 1, 2, 4, 5, 8.
-    - ``crop_width``: the width in screen pixels of the window around the cart (80 to 600,
-      a multiple of ``downscale``); 600 shows the whole track, so the cart's position is visible.
-    - ``render_mode``: ``"rgb_array"`` returns CartPole's full 600x400 frame, ``"human"`` shows it.
+    - ``frame_stack`` (default ``4``): frames in an observation, an integer from 1 to 8.
+    - ``difference`` (default ``False``): ``True`` makes the channels after the first frame
+      differences instead of older frames (needs ``frame_stack`` >= 2).
+    - ``downscale`` (default ``4``): the block size of the downscaling, one of 1, 2, 4, 5, 8.
+    - ``crop_width`` (default ``320``): the width in screen pixels of the window around the cart,
+      an integer from 80 to 600 and a multiple of ``downscale``; 600 shows the whole track, so the
+      cart's position is visible.
+    - ``render_mode`` (default ``None``): ``None``, ``"rgb_array"`` (returns CartPole's full
+      600x400 frame) or ``"human"`` (shows it).
 
     ``info["state"]`` holds the hidden physics state (x, x_dot, theta, theta_dot), for analysis.
 

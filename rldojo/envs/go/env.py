@@ -59,23 +59,32 @@ class GoEnv(gym.Env):
 
     ## Episode End
     The episode terminates when both players pass in a row, when the game reaches
-    `max_moves` moves (2*N*N by default; then it is scored), or on an illegal action
+    `max_moves` moves (`2*N*N` by default; then it is scored), or on an illegal action
     with `illegal_action="lose"`. `info` then holds `"score"` (black minus white
     minus komi), `"winner"` ("black", "white" or "draw") and `"is_success"`.
     At the end `info["action_mask"]` allows only the pass, so that masks are never empty.
 
     ## Arguments
-    - `board_size=5`: N, from 2 to 19.
-    - `komi=7.5`: points given to white; an integer komi allows draws.
-    - `ko_rule="positional_superko"`, or `"simple"`.
-    - `agent_color="black"`: `"black"`, `"white"` or `"random"` (drawn at each reset).
-    - `opponent="random"`: `"random"`, `"greedy"`, `"gnugo"`, a callable board -> action,
-      or an agent with `predict` (sees the planes from its side).
-    - `opponent_kwargs=None`: options of the opponent, e.g. `{"level": 1}` for GNU Go.
-    - `illegal_action="raise"`: `"raise"` a ValueError, `"lose"` the game, or play a `"pass"`.
-    - `reward="win"` or `"score"`.
-    - `max_moves=None`: the move limit, 2*N*N by default.
-    - `render_mode=None`: `"human"`, `"rgb_array"` or `"ansi"`.
+    ```python
+    gym.make("Go-v0", board_size=5, komi=7.5, ko_rule="positional_superko", agent_color="black",
+             opponent="random", opponent_kwargs=None, illegal_action="raise", reward="win",
+             max_moves=None, render_mode=None)
+    ```
+
+    - ``board_size`` (default ``5``): N, an integer from 2 to 19.
+    - ``komi`` (default ``7.5``): points given to white, any number; an integer komi allows draws.
+    - ``ko_rule`` (default ``"positional_superko"``): ``"positional_superko"`` or ``"simple"``.
+    - ``agent_color`` (default ``"black"``): ``"black"``, ``"white"`` or ``"random"`` (drawn at each reset).
+    - ``opponent`` (default ``"random"``): ``"random"``, ``"greedy"``, ``"gnugo"`` (needs the
+      ``gnugo`` binary), a callable board -> action, or an agent with ``predict`` (it sees the
+      planes from its side).
+    - ``opponent_kwargs`` (default ``None``): a dict of the opponent's options, e.g.
+      ``{"level": 1}`` for GNU Go; ``None`` for none.
+    - ``illegal_action`` (default ``"raise"``): ``"raise"`` a ValueError, ``"lose"`` the game,
+      or play a ``"pass"``.
+    - ``reward`` (default ``"win"``): ``"win"`` or ``"score"`` (see Rewards).
+    - ``max_moves`` (default ``None``): the move limit, a positive integer; ``None`` means ``2*N*N``.
+    - ``render_mode`` (default ``None``): ``None``, ``"human"``, ``"rgb_array"`` or ``"ansi"``.
 
     ## Version History
     - v0: first version.

@@ -42,6 +42,7 @@ class MazeEnv(gym.Env):
 
     ## Observation Space
     Chosen by ``obs_mode``:
+
     - ``"coords"`` (default): the course's (col, row), `Box(0, [width-1, height-1], (2,), float32)`.
     - ``"index"``: `Discrete(width * height)`, the cell index ``row * width + col`` (for tabular agents).
     - ``"onehot"``: `Box(0, 1, (width * height,), float32)`, a one-hot of the index.
@@ -76,18 +77,23 @@ class MazeEnv(gym.Env):
     gym.make("Maze-v0", layout="seed", size=None, loops=0.0, regenerate=False, start="fixed",
              obs_mode="coords", view_size=5, slip_prob=0.0, render_mode=None)
     ```
-    - ``layout``: ``"seed"`` (default), ``"classic"``, ``"random"``, an ASCII string (rows of
-      ``#`` wall, ``.`` free, optional ``S`` start and ``E`` exit; without ``E`` the exit is the
-      bottom-right cell), a list of row strings, or a 2-D 0/1 array (1 a wall).
-    - ``size``: (width, height) of a ``"random"`` maze, odd numbers >= 3; (9, 9) by default.
-    - ``loops``: fraction in [0, 1] of a random maze's inner walls to remove (0 gives a perfect maze).
-    - ``regenerate``: a random maze is made at the first reset and on a reset with a seed;
-      ``True`` makes a new one on every reset.
-    - ``start``: ``"fixed"``, ``"random"`` or a cell (col, row).
-    - ``obs_mode``: one of ``"coords"``, ``"index"``, ``"onehot"``, ``"grid"``, ``"rgb"``, ``"local"``.
-    - ``view_size``: the side of the ``"local"`` window, an odd number >= 3.
-    - ``slip_prob``: probability in [0, 1) that a move goes at right angles instead.
-    - ``render_mode``: ``"human"``, ``"rgb_array"`` or ``"ansi"``.
+
+    - ``layout`` (default ``"seed"``): ``"seed"`` (the course's 4x4 maze), ``"classic"`` (8x8),
+      ``"random"`` (a generated maze), an ASCII string (rows of ``#`` wall, ``.`` free, optional
+      ``S`` start and ``E`` exit; without ``E`` the exit is the bottom-right cell), a list of row
+      strings, or a 2-D 0/1 array (1 a wall).
+    - ``size`` (default ``None``): (width, height) of a ``"random"`` maze, odd integers >= 3;
+      ``None`` means (9, 9). Only with ``layout="random"``.
+    - ``loops`` (default ``0.0``): fraction in [0, 1] of a random maze's inner walls to remove
+      (0 gives a perfect maze). Only with ``layout="random"``.
+    - ``regenerate`` (default ``False``): ``False`` makes a random maze at the first reset and on
+      a reset with a seed; ``True`` makes a new one on every reset. Only with ``layout="random"``.
+    - ``start`` (default ``"fixed"``): ``"fixed"``, ``"random"`` or a cell (col, row).
+    - ``obs_mode`` (default ``"coords"``): one of ``"coords"``, ``"index"``, ``"onehot"``,
+      ``"grid"``, ``"rgb"``, ``"local"`` (see Observation Space).
+    - ``view_size`` (default ``5``): the side of the ``"local"`` window, an odd integer >= 3.
+    - ``slip_prob`` (default ``0.0``): probability in [0, 1) that a move goes at right angles instead.
+    - ``render_mode`` (default ``None``): ``None``, ``"human"``, ``"rgb_array"`` or ``"ansi"``.
 
     Helpers on ``env.unwrapped``: ``P``, ``shortest_path_lengths()``, ``optimal_actions(cell)``,
     ``value_iteration()``, ``check_win_all(policy)``, ``best_moves(policy)``,
