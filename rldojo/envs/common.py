@@ -20,6 +20,7 @@ from rldojo.envs.options import check_choice, check_render_mode
 __all__ = [
     "LegalActionSpace",
     "action_mask",
+    "check_action",
     "check_choice",
     "check_render_mode",
     "episode_won",
@@ -57,6 +58,29 @@ def policy_action(
     if batch:
         return action.reshape(len(observation), *action.shape[1:]) if action.ndim else action.reshape(1)
     return action.item() if action.size == 1 else action
+
+
+def check_action(action: Any, n: int, meaning: str = "") -> int:
+    """``action`` as an int in ``0..n-1``, or a ValueError naming the action and the space.
+
+    Accepted: a Python ``int``, a numpy integer scalar, or a 0-d integer array, as
+    ``Discrete(n).contains`` accepts. Floats, strings, bools, None and out-of-range values are
+    refused, never truncated or converted.
+
+    :param meaning: what the actions are, for the message (e.g. ``"0 left, 1 right, 2 up, 3 down"``)
+    """
+    if (
+        type(action) is int
+        or isinstance(action, np.integer)
+        or (isinstance(action, np.ndarray) and action.ndim == 0 and np.issubdtype(action.dtype, np.integer))
+    ):  # the fast path: no array is made
+        value = int(action)
+    else:
+        value = None
+    if value is None or not 0 <= value < n:
+        detail = f" ({meaning})" if meaning else ""
+        raise ValueError(f"action must be an integer in 0..{n - 1} of Discrete({n}){detail}, got {action!r}")
+    return value
 
 
 def action_mask(env: Any, info: dict | None = None) -> np.ndarray | None:

@@ -10,7 +10,7 @@ import numpy as np
 from gymnasium import spaces
 from gymnasium.envs.classic_control.cartpole import CartPoleEnv
 
-from rldojo.envs.common import check_choice, check_render_mode
+from rldojo.envs.common import check_action, check_choice, check_render_mode
 from rldojo.envs.rendering import Window, import_pygame, surface_to_array
 
 # CartPole-v1 draws a 600x400 frame: the cart's top at 100 px above the bottom edge,
@@ -174,9 +174,10 @@ class CartPolePixelsEnv(gym.Env):
         return self._observation(), {**info, "state": np.array(state, dtype=np.float32)}
 
     def step(self, action):
-        if not self.action_space.contains(action):
-            raise ValueError(f"action must be 0 (push left) or 1 (push right), got {action!r}")
-        state, reward, terminated, truncated, info = self._cartpole.step(int(action))
+        push = check_action(action, 2, "0 push left, 1 push right")
+        if self._cartpole.state is None:
+            raise RuntimeError("call reset() before step()")
+        state, reward, terminated, truncated, info = self._cartpole.step(push)
         self._frames.append(self._process(self._draw()))
         if self.render_mode == "human":
             self.render()

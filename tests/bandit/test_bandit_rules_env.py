@@ -203,7 +203,7 @@ def test_env_rejects_bad_actions_and_options():
     with pytest.raises(RuntimeError, match="reset"):
         env.step(0)
     env.reset(seed=0)
-    with pytest.raises(ValueError, match=re.escape("action must be an arm index in 0..2")):
+    with pytest.raises(ValueError, match=re.escape("action must be an integer in 0..2 of Discrete(3) (an arm index)")):
         env.step(3)
     with pytest.raises(ValueError, match="unknown reset option"):
         env.reset(options={"arms": 3})

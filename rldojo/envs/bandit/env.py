@@ -11,7 +11,7 @@ import numpy as np
 from gymnasium import spaces
 
 from rldojo.envs.bandit.rules import ARM_KINDS, GAUSSIAN, KArmedBandit
-from rldojo.envs.common import check_render_mode
+from rldojo.envs.common import check_action, check_render_mode
 
 
 class BanditEnv(gym.Env):
@@ -172,7 +172,7 @@ class BanditEnv(gym.Env):
             raise RuntimeError("call reset() before step()")
         if self.t >= self.horizon:
             raise RuntimeError(f"the episode ended after horizon={self.horizon} pulls; call reset()")
-        arm = self._arm(action)
+        arm = check_action(action, self.k, "an arm index")
         rewards, regrets, optimal = self.bandit.pull(np.array([arm]), self.np_random)
         reward, regret = float(rewards[0]), float(regrets[0])
         self.t += 1
@@ -189,17 +189,6 @@ class BanditEnv(gym.Env):
         if self.render_mode == "human":
             self.render()
         return self._observation(), reward, False, bool(truncated), info
-
-    def _arm(self, action) -> int:
-        """The arm index of an action (an int or a 0-d / 1-element integer array), or a ValueError."""
-        if not isinstance(action, (int, np.integer)) or isinstance(action, bool):
-            array = np.asarray(action)
-            if array.size != 1 or not np.issubdtype(array.dtype, np.integer):
-                raise ValueError(f"action must be an arm index in 0..{self.k - 1}, got {action!r}")
-            action = array.reshape(()).item()
-        if not 0 <= action < self.k:
-            raise ValueError(f"action must be an arm index in 0..{self.k - 1}, got {action!r}")
-        return int(action)
 
     def _observation(self) -> np.ndarray:
         return np.zeros(1, dtype=np.float32)

@@ -19,8 +19,8 @@ from gymnasium.utils import seeding
 from pettingzoo import AECEnv
 from pettingzoo.utils import wrappers
 
-from rldojo.envs.cards.games import ACTION_NAMES, KUHN, LEDUC, NUM_ACTIONS, PokerGame, observation_size
-from rldojo.envs.common import check_choice, check_render_mode
+from rldojo.envs.cards.games import ACTION_MEANING, ACTION_NAMES, KUHN, LEDUC, NUM_ACTIONS, PokerGame, observation_size
+from rldojo.envs.common import check_action, check_choice, check_render_mode
 
 ILLEGAL_ACTIONS = ("raise", "forfeit")
 AGENTS = ("player_0", "player_1")
@@ -136,7 +136,7 @@ class CardGameAEC(AECEnv):
             return
         player = self.possible_agents.index(agent)
         state = self.state
-        action = int(action)
+        action = check_action(action, NUM_ACTIONS, ACTION_MEANING)
         self._cumulative_rewards[agent] = 0.0
         if action not in state.legal_actions():
             if self.illegal_action == "raise":

@@ -18,6 +18,7 @@ import numpy as np
 from gymnasium import spaces
 
 from rldojo.envs.cards.games import (
+    ACTION_MEANING,
     ACTION_NAMES,
     CALL,
     FOLD,
@@ -30,7 +31,7 @@ from rldojo.envs.cards.games import (
     PokerState,
     observation_size,
 )
-from rldojo.envs.common import LegalActionSpace, check_choice, check_render_mode, policy_action
+from rldojo.envs.common import LegalActionSpace, check_action, check_choice, check_render_mode, policy_action
 
 SEATS = ("first", "second", "random")
 ILLEGAL_ACTIONS = ("raise", "forfeit")
@@ -334,13 +335,8 @@ class CardGameEnv(gym.Env):
         node = self.node
         if self.forfeited or tables.player[node] < 0 or self.deal_index < 0:
             raise RuntimeError("the hand is over (or not started): call reset() before step()")
-        try:
-            action = int(action)
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"action must be an integer 0 (fold), 1 (call/check) or 2 (raise/bet), got {action!r}"
-            ) from None
-        child = tables.children[node][action] if 0 <= action < 3 else -1
+        action = check_action(action, NUM_ACTIONS, ACTION_MEANING)
+        child = tables.children[node][action]
         if child < 0:
             if self.illegal_action == "raise":
                 names = ", ".join(f"{a} ({ACTION_NAMES[a]})" for a in tables.legal[node])

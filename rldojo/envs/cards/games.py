@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 FOLD, CALL, RAISE = 0, 1, 2
 NUM_ACTIONS = 3
 ACTION_NAMES = ("fold", "call", "raise")
+ACTION_MEANING = "0 fold, 1 call/check, 2 raise/bet"
 
 CHANCE = -1  # current_player of a chance node (a card is dealt)
 TERMINAL = -4  # current_player of a finished hand (OpenSpiel's value)

@@ -11,7 +11,7 @@ from gymnasium import spaces
 from rldojo.envs.chatbot.embedders import HashedEmbedder, MiniLMEmbedder, make_embedder
 from rldojo.envs.chatbot.queries import ChatTask, Query, make_task
 from rldojo.envs.chatbot.raters import HumanRater, Rater, make_rater
-from rldojo.envs.common import check_render_mode
+from rldojo.envs.common import check_action, check_render_mode
 
 COURSE_EMBEDDING_DIM = 8
 
@@ -196,9 +196,7 @@ class ChatbotFeedbackEnv(gym.Env):
     def step(self, action):
         if self.query is None or self._answered:
             raise RuntimeError("the episode is over (one step per episode): call reset() before step()")
-        if not self.action_space.contains(action):
-            raise ValueError(f"action must be a response index in 0..{self.task.n_responses - 1}, got {action!r}")
-        response = int(action)
+        response = check_action(action, self.task.n_responses, "a response index")
         score = float(self.rater.score(self.task, self.query, response, self.np_random))
         self._answered = True
         self.last_response = response

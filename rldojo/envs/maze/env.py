@@ -11,10 +11,10 @@ import numpy as np
 from gymnasium import spaces
 
 from rldojo.envs import rendering
-from rldojo.envs.common import check_choice, check_render_mode, policy_action
+from rldojo.envs.common import check_action, check_choice, check_render_mode, policy_action
 from rldojo.envs.maze.generator import check_size, generate_maze
 from rldojo.envs.maze.layouts import Cell, parse_layout
-from rldojo.envs.maze.rules import ACTION_NAMES, LOSE, PLAYING, WIN, Maze, check_slip_prob
+from rldojo.envs.maze.rules import ACTION_NAMES, LOSE, PLAYING, WIN, Maze, as_cell, check_slip_prob
 
 OBS_MODES = ("coords", "index", "onehot", "grid", "rgb", "local")
 DEFAULT_RANDOM_SIZE = (9, 9)
@@ -24,7 +24,7 @@ RGB_MIN_SIDE = 36  # SB3's NatureCNN needs at least 36x36 pixels
 GRID_WALL, GRID_FREE, GRID_AGENT = 0.0, 1.0, 0.5
 LOCAL_FREE, LOCAL_WALL, LOCAL_EXIT = 0.0, 1.0, 0.5
 
-_ACTIONS = {0: 0, 1: 1, 2: 2, 3: 3}
+_ACTION_MEANING = ", ".join(f"{a} {name}" for a, name in enumerate(ACTION_NAMES))
 
 
 class MazeEnv(gym.Env):
@@ -125,11 +125,7 @@ class MazeEnv(gym.Env):
         if not (isinstance(start, str) and start in ("fixed", "random")):
             if isinstance(start, str):
                 raise ValueError(f"start must be 'fixed', 'random' or a cell (col, row), got {start!r}")
-            try:
-                col, row = start
-                start = (int(col), int(row))
-            except (TypeError, ValueError):
-                raise ValueError(f"start must be 'fixed', 'random' or a cell (col, row), got {start!r}") from None
+            start = as_cell(start, "start")  # a free cell of the maze: checked once the maze exists
         self.start = start
         self.obs_mode = obs_mode
         self.view_size = int(view_size)
@@ -188,6 +184,7 @@ class MazeEnv(gym.Env):
             self.observation_space = spaces.Box(0.0, 1.0, shape=(k * k,), dtype=np.float32)
         self._observe: Callable[[], Any] = getattr(self, f"_observe_{obs_mode}")
         self._renderer = None
+        self._reset_done = False  # step() before the first reset() is refused
         if self._maze is not None:
             self._prepare_observations()
 
@@ -272,6 +269,7 @@ class MazeEnv(gym.Env):
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
         super().reset(seed=seed)
+        self._reset_done = True
         if self._random_layout and (self._maze is None or self.regenerate or seed is not None):
             self._new_random_maze()
         maze = self._maze
@@ -287,10 +285,10 @@ class MazeEnv(gym.Env):
         return self._observe(), {"status": PLAYING, "cell": maze.cell}
 
     def step(self, action):
-        a = _ACTIONS.get(action) if type(action) is int else self._check_action(action)
-        if a is None:
-            self._check_action(action)
+        a = check_action(action, 4, _ACTION_MEANING)
         maze = self._maze
+        if maze is None or not self._reset_done:
+            raise RuntimeError("call reset() before step()")
         if maze.status != PLAYING:
             raise RuntimeError(f"the episode is over ({maze.status}); call reset() before step()")
         reward = maze.move(a, self.np_random if self.slip_prob > 0.0 else None)
@@ -301,22 +299,6 @@ class MazeEnv(gym.Env):
         if self.render_mode == "human":
             self.render()
         return self._observe(), reward, status == WIN, status == LOSE, info
-
-    def _check_action(self, action) -> int:
-        """``action`` as an int in 0..3, or a ValueError naming it (the slow path of ``step``)."""
-        if (
-            isinstance(action, (np.integer, np.ndarray))
-            and np.ndim(action) == 0
-            and np.issubdtype(np.asarray(action).dtype, np.integer)
-        ):
-            value = int(action)
-            if 0 <= value < 4:
-                return value
-        elif isinstance(action, np.ndarray) and action.shape == (1,) and np.issubdtype(action.dtype, np.integer):
-            value = int(action[0])
-            if 0 <= value < 4:
-                return value
-        raise ValueError(f"action must be an integer in 0..3 ({', '.join(ACTION_NAMES)}), got {action!r}")
 
     # ------------------------------------------------------------------------------ rendering
 

@@ -36,6 +36,22 @@ LOSS_FRACTION = -0.5  # the episode is lost when the cumulative reward drops bel
 PLAYING, WIN, LOSE = "playing", "win", "lose"
 
 
+def as_cell(value, what: str = "cell") -> Cell:
+    """``value`` as a (col, row) tuple of Python ints, or a ValueError naming ``what``.
+
+    Only integers count (Python or numpy, not bool): ``(0.5, 0)`` and ``("1", 0)`` are refused,
+    never truncated.
+    """
+    try:
+        col, row = value
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be a cell (col, row) of two integers, got {value!r}") from None
+    for part in (col, row):
+        if isinstance(part, bool) or not isinstance(part, (int, np.integer)):
+            raise ValueError(f"{what} must be a cell (col, row) of two integers, got {value!r}")
+    return int(col), int(row)
+
+
 class Maze:
     """A maze, and one episode being played in it.
 
@@ -100,12 +116,7 @@ class Maze:
         return cls(walls, start=layout_start if start is None else start, exit=exit_cell, slip_prob=slip_prob)
 
     def _check_cell(self, col, row, what: str) -> Cell:
-        try:
-            col_i, row_i = int(col), int(row)
-        except (TypeError, ValueError):
-            raise ValueError(f"{what} must be a cell (col, row) of integers, got {(col, row)!r}") from None
-        if col_i != col or row_i != row:
-            raise ValueError(f"{what} must be a cell (col, row) of integers, got {(col, row)!r}")
+        col_i, row_i = as_cell((col, row), what)
         if not (0 <= col_i < self.width and 0 <= row_i < self.height):
             raise ValueError(f"{what} {(col_i, row_i)} is outside the {self.width}x{self.height} maze")
         if self.walls[row_i, col_i]:
@@ -114,11 +125,7 @@ class Maze:
 
     def check_cell(self, cell, what: str = "cell") -> Cell:
         """``cell`` as a (col, row) tuple of ints, or a ValueError if it is off the grid or a wall."""
-        try:
-            col, row = cell
-        except (TypeError, ValueError):
-            raise ValueError(f"{what} must be a cell (col, row), got {cell!r}") from None
-        return self._check_cell(col, row, what)
+        return self._check_cell(*as_cell(cell, what), what)
 
     def index(self, cell: Cell) -> int:
         """The index ``row * width + col`` of a cell (the ``index`` observation)."""
