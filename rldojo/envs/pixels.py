@@ -36,7 +36,9 @@ class CartPolePixelsEnv(gym.Env):
 
     ## Action Space
 
-    ``Discrete(2)``: 0 pushes the cart left, 1 pushes it right (as CartPole-v1).
+    ``Discrete(2)``: 0 pushes the cart left, 1 pushes it right (as CartPole-v1). An action is a
+    Python int, a numpy integer or a 0-d integer array; anything else (a float, a string, a
+    bool, None, a value out of range) raises a ValueError naming the action.
 
     ## Observation Space
 

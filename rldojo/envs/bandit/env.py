@@ -35,7 +35,9 @@ class BanditEnv(gym.Env):
     learning about it across episodes, as SB3's PPO and DQN must.
 
     ## Action Space
-    ``Discrete(k)``: the arm to pull, 0 to k - 1.
+    ``Discrete(k)``: the arm to pull, 0 to k - 1. An action is a Python int, a numpy integer or a
+    0-d integer array; anything else (a float, a string, a bool, None, a value out of range)
+    raises a ValueError naming the action.
 
     ## Observation Space
     ``Box(0, 1, (1,), float32)``, always ``[0.]``: a bandit has one state. It is a Box so

@@ -424,7 +424,9 @@ class KuhnPokerEnv(CardGameEnv):
     ``Discrete(3)``: 0 fold, 1 call (check when there is no bet), 2 raise (bet); its ``sample()``
     draws a legal action. Fold is
     legal only when facing a bet, raise only while no bet has been made. ``action_masks()``
-    and ``info["action_mask"]`` (np.int8) give the legal ones.
+    and ``info["action_mask"]`` (np.int8) give the legal ones. An action is a Python int, a
+    numpy integer or a 0-d integer array; anything else (a float, a string, a bool, None, a
+    value out of range) raises a ValueError naming the action.
 
     ## Observation Space
     ``Box(0, 1, (16,), float32)``: seat one-hot (2), own card one-hot J/Q/K (3), the betting
@@ -462,7 +464,9 @@ class LeducHoldemEnv(CardGameEnv):
     ## Action Space
     ``Discrete(3)``: 0 fold, 1 call (check), 2 raise (bet); ``sample()`` draws a legal one.
     Fold is legal only when facing a bet; raise only below two raises in the round. ``action_masks()`` and
-    ``info["action_mask"]`` give the legal ones.
+    ``info["action_mask"]`` give the legal ones. An action is a Python int, a numpy integer or a
+    0-d integer array; anything else (a float, a string, a bool, None, a value out of range)
+    raises a ValueError naming the action.
 
     ## Observation Space
     ``Box(0, 1, (34,), float32)``: seat one-hot (2), own rank J/Q/K (3), public rank (3, zeros

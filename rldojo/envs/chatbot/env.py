@@ -71,6 +71,8 @@ class ChatbotFeedbackEnv(gym.Env):
     ## Action Space
 
     ``Discrete(n_responses)``: the index of the response (4 for the course, 14 for the corpus).
+    An action is a Python int, a numpy integer or a 0-d integer array; anything else (a float,
+    a string, a bool, None, a value out of range) raises a ValueError naming the action.
 
     ## Observation Space
 

@@ -38,7 +38,9 @@ class MazeEnv(gym.Env):
     whose model is ``env.unwrapped.P``, in FrozenLake's format.
 
     ## Action Space
-    `Discrete(4)`: 0 left, 1 right, 2 up, 3 down. Anything else raises a ValueError.
+    `Discrete(4)`: 0 left, 1 right, 2 up, 3 down. An action is a Python int, a numpy integer or
+    a 0-d integer array; anything else (a float, a string, a bool, None, a value out of range)
+    raises a ValueError naming the action.
 
     ## Observation Space
     Chosen by ``obs_mode``:
