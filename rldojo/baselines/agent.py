@@ -36,15 +36,7 @@ import numpy as np
 import torch
 from gymnasium import spaces
 
-from rldojo.baselines.checkpoint import (
-    CHECKPOINT_FORMAT,
-    CHECKPOINT_VERSION,
-    atomic_torch_save,
-    from_saved,
-    read_checkpoint,
-    state_digest,
-    to_saveable,
-)
+from rldojo.baselines.checkpoint import from_saved, read_checkpoint, to_saveable, write_checkpoint
 from rldojo.baselines.logging import EpisodeLog, as_callback
 from rldojo.baselines.registry import class_of_checkpoint
 from rldojo.envs.common import episode_won, resolve_env
@@ -303,11 +295,9 @@ class Agent:
         return dataclasses.asdict(self.config)
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write a checkpoint atomically (temporary file, then rename)."""
+        """Write a checkpoint atomically (temporary file, then rename), with a SHA-256 of all of it."""
         env_id, env_kwargs = env_identity(self.env)
-        payload = {
-            "format": CHECKPOINT_FORMAT,
-            "format_version": CHECKPOINT_VERSION,
+        body = {
             "agent": self.name,
             "class": f"{type(self).__module__}:{type(self).__qualname__}",
             "config": to_saveable(self.hyperparameters),
@@ -319,8 +309,7 @@ class Agent:
             "env_kwargs": env_kwargs,
             "state": to_saveable(self._state_dict()),
         }
-        payload["state_sha256"] = state_digest(payload["state"])
-        return atomic_torch_save(payload, path)
+        return write_checkpoint(body, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike, env=None, **overrides):
@@ -344,7 +333,13 @@ class Agent:
         if env is None:
             if payload["env_id"] is None or payload["env_kwargs"] is None:
                 raise ValueError(f"{path} does not record a registered env it can rebuild; pass env=")
-            env = gym.make(payload["env_id"], **payload["env_kwargs"])
+            try:
+                env = gym.make(payload["env_id"], **payload["env_kwargs"])
+            except Exception as error:  # gymnasium's NameNotFound, the env's own TypeError or ValueError...
+                raise ValueError(
+                    f"{path} records the env {payload['env_id']!r} with {payload['env_kwargs']}, which cannot be "
+                    f"made here ({type(error).__name__}: {error}); pass env="
+                ) from error
         env = resolve_env(env)
         for which in ("observation_space", "action_space"):
             env_space = getattr(env, f"single_{which}", getattr(env, which))

@@ -15,13 +15,15 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from rldojo.envs.options import check_choice, check_render_mode
+from rldojo.envs.options import check_choice, check_integer, check_number, check_render_mode
 
 __all__ = [
     "LegalActionSpace",
     "action_mask",
     "check_action",
     "check_choice",
+    "check_integer",
+    "check_number",
     "check_render_mode",
     "episode_won",
     "policy_action",

@@ -21,6 +21,7 @@ from gymnasium import spaces
 from stable_baselines3.common.utils import LinearSchedule
 from stable_baselines3.common.vec_env import VecEnv
 
+from rldojo.baselines.checkpoint import damaged, open_zip
 from rldojo.baselines.sb3.wrappers import ACTIVATIONS, OPTIMIZERS, policy_for, wrap_env
 from rldojo.envs.common import resolve_env
 
@@ -68,30 +69,33 @@ def load_model(
 
 
 def _read_archive(path: Path) -> tuple[dict, list[str]]:
-    """The JSON ``data`` of an SB3 zip, after checking every part."""
+    """The JSON ``data`` of an SB3 zip, after checking every part (CRCs, entries, weights, JSON)."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-            bad = archive.testzip()
-            if bad is not None:
-                raise ValueError(f"{path} is corrupt: the checksum of {bad!r} does not match")
-            if "data" not in names:
-                raise ValueError(f"{path} is not a stable-baselines3 model: it has no 'data' entry")
-            pth_names = [n for n in names if n.endswith(".pth")]
-            if "policy.pth" not in pth_names:
-                raise ValueError(f"{path} is not a stable-baselines3 model: it has no 'policy.pth' entry")
-            for name in pth_names:  # weights only: tensors and plain containers, never code
-                torch.load(io.BytesIO(archive.read(name)), map_location="cpu", weights_only=True)
-            data = json.loads(archive.read("data").decode())
-    except ValueError:
-        raise
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, UnicodeDecodeError, KeyError) as error:
-        raise ValueError(f"{path} is not a readable stable-baselines3 model (corrupt or truncated): {error}") from error
-    except Exception as error:  # torch's unpickler refusals and the like
-        raise ValueError(f"{path} is not a readable stable-baselines3 model: {error}") from error
+        with open_zip(path) as archive:
+            bad = archive.testzip()  # reads every entry: the CRCs cover every byte of their contents
+            names = [] if bad is not None else archive.namelist()
+            raw_data = archive.read("data") if "data" in names else None
+            weights = {name: archive.read(name) for name in names if name.endswith(".pth")}
+    except Exception as error:  # a damaged zip fails in many ways: BadZipFile, UnicodeDecodeError, zlib.error, ...
+        raise damaged(path, "not a readable stable-baselines3 zip", error) from error
+    if bad is not None:
+        raise damaged(path, f"the CRC of its entry {bad!r} does not match")
+    if raw_data is None:
+        raise ValueError(f"{path} is not a stable-baselines3 model: it has no 'data' entry")
+    if "policy.pth" not in weights:
+        raise ValueError(f"{path} is not a stable-baselines3 model: it has no 'policy.pth' entry")
+    for name, blob in weights.items():  # weights only: tensors and plain containers, never code
+        try:
+            torch.load(io.BytesIO(blob), map_location="cpu", weights_only=True)
+        except Exception as error:  # torch's reader: RuntimeError, UnpicklingError, EOFError, ...
+            raise damaged(path, f"its {name!r} is not readable as weights", error) from error
+    try:
+        data = json.loads(raw_data.decode())
+    except ValueError as error:  # UnicodeDecodeError and JSONDecodeError are both ValueErrors
+        raise damaged(path, "its 'data' entry is not JSON", error) from error
     if not isinstance(data, dict):
-        raise ValueError(f"{path} is not a stable-baselines3 model: its 'data' is not a JSON object")
-    return data, pth_names
+        raise damaged(path, f"its 'data' entry is JSON, but a {type(data).__name__}, not an object")
+    return data, list(weights)
 
 
 def _readable(entry) -> dict:

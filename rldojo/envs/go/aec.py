@@ -19,8 +19,9 @@ from gymnasium import spaces
 from pettingzoo import AECEnv
 from pettingzoo.utils import wrappers
 
+from rldojo.envs.common import check_action
 from rldojo.envs.go.board import BLACK, COLOR_NAMES, WHITE, GoBoard, board_planes
-from rldojo.envs.go.env import check_common_options
+from rldojo.envs.go.env import GAME_OVER, NO_GAME, action_meaning, check_common_options
 
 ILLEGAL_ACTIONS = ("raise", "lose")
 AGENTS = ("black", "white")
@@ -57,9 +58,16 @@ class raw_env(AECEnv):
     Both agents terminate after two passes in a row, at ``max_moves`` (2*N*N by
     default; the position is scored), or on an illegal action with ``"lose"``.
     ``infos[agent]`` then has ``"score"`` (black minus white minus komi) and ``"winner"``.
+    Each then takes PettingZoo's dead step, ``step(None)``; any other action after the end
+    raises a ValueError, and once both are gone ``step()`` raises a RuntimeError until
+    ``reset()``. Before the first ``reset()`` ``step()`` raises a RuntimeError too.
+
+    ## Failures
+    An action that is not an integer of the action space (a float, a string, a bool, out
+    of range, or None from an agent that is not done) raises a ValueError and changes nothing.
 
     ## Arguments
-    ``board_size=5``, ``komi=7.5``, ``ko_rule="positional_superko"`` or ``"simple"``,
+    ``board_size=5`` (2 to 19), ``komi=7.5`` (a finite number), ``ko_rule="positional_superko"`` or ``"simple"``,
     ``illegal_action="raise"`` or ``"lose"``, ``max_moves=None``, ``render_mode=None``
     (``"human"``, ``"rgb_array"``, ``"ansi"``).
 
@@ -105,6 +113,9 @@ class raw_env(AECEnv):
         }
         self._renderer = None
         self._result: dict | None = None
+        self._num_actions = n * n + 1
+        self._action_meaning = action_meaning(self.board) + "; None only for an agent that is done"
+        self._refusal: str | None = NO_GAME  # why step() is refused now; None while a game is on
         self.np_random, _ = gymnasium.utils.seeding.np_random(None)
         self._reset_bookkeeping()
 
@@ -129,6 +140,7 @@ class raw_env(AECEnv):
             self.np_random, _ = gymnasium.utils.seeding.np_random(seed)
         self.board.clear()
         self._reset_bookkeeping()
+        self._refusal = None
         if self.render_mode == "human":
             self.render()
 
@@ -148,24 +160,35 @@ class raw_env(AECEnv):
         return self.observe(agent or self.agent_selection)["action_mask"]
 
     def step(self, action) -> None:
+        if self._refusal is not None:
+            raise RuntimeError(self._refusal)
         agent = self.agent_selection
         if self.terminations[agent] or self.truncations[agent]:
+            if action is not None:
+                raise ValueError(
+                    f"the game is over and {agent!r} is done: its only action is None (PettingZoo's "
+                    f"dead step), then reset() starts a new game; got action {action!r}"
+                )
             self._was_dead_step(action)
+            if not self.agents:
+                self._refusal = GAME_OVER
             return
         board = self.board
-        self._cumulative_rewards[agent] = 0.0
-        self.rewards = {a: 0.0 for a in self.agents}
-        action = int(action)
-        mask = board.legal_mask_view()
-        if not 0 <= action <= board.pass_action or not mask[action]:
-            reason = board.why_illegal(action, board.to_play) or "illegal"
+        action = check_action(action, self._num_actions, self._action_meaning)
+        forfeit = None
+        if not board.legal_mask_view()[action]:
+            forfeit = board.why_illegal(action, board.to_play) or "illegal"
             if self.illegal_action == "raise":
                 raise ValueError(
-                    f"illegal action {action} by {agent}: {reason} (see the 'action_mask' "
+                    f"illegal action {action} by {agent}: {forfeit} (see the 'action_mask' "
                     f"of the observation, or make the env with illegal_action='lose')"
                 )
+        # Nothing has changed until here: a refused action leaves the env as it was.
+        self._cumulative_rewards[agent] = 0.0
+        self.rewards = {a: 0.0 for a in self.agents}
+        if forfeit is not None:
             winner = WHITE if agent == "black" else BLACK
-            self._end(winner, forfeit=reason)
+            self._end(winner, forfeit=forfeit)
         else:
             board.play(action)
             if board.is_over():

@@ -30,7 +30,7 @@ import random
 
 import numpy as np
 
-from rldojo.envs.options import check_choice
+from rldojo.envs.options import check_choice, check_integer, check_number
 
 EMPTY, BLACK, WHITE = 0, 1, 2
 COLOR_NAMES = {BLACK: "black", WHITE: "white"}
@@ -122,22 +122,12 @@ class GoBoard:
     def __init__(
         self, size: int = 9, komi: float = 7.5, ko_rule: str = "positional_superko", max_moves: int | None = None
     ):
-        if not isinstance(size, (int, np.integer)) or isinstance(size, bool) or not MIN_SIZE <= size <= MAX_SIZE:
-            raise ValueError(f"size must be an integer from {MIN_SIZE} to {MAX_SIZE}, got {size!r}")
+        size = check_integer("size", size, MIN_SIZE, MAX_SIZE)
         check_choice("ko_rule", ko_rule, KO_RULES)
-        try:
-            komi = float(komi)
-        except (TypeError, ValueError):
-            raise ValueError(f"komi must be a number, got {komi!r}") from None
-        if max_moves is None:
-            max_moves = 2 * size * size
-        if not isinstance(max_moves, (int, np.integer)) or max_moves < 1:
-            raise ValueError(f"max_moves must be a positive integer, got {max_moves!r}")
-        size = int(size)
         self.size = size
-        self.komi = komi
+        self.komi = check_number("komi", komi)  # nan or ±inf would make every score and reward nan or ±inf
         self.ko_rule = ko_rule
-        self.max_moves = int(max_moves)
+        self.max_moves = 2 * size * size if max_moves is None else check_integer("max_moves", max_moves, 1)
         self.num_points = size * size
         self.pass_action = size * size
         self.neighbours = neighbours_of(size)
@@ -173,6 +163,7 @@ class GoBoard:
         self._seen = {0}  # hashes of every arrangement of stones so far
         self._seen_by_count: dict[int, list[int]] = {0: [0]}
         self._mask_cache = None
+        self._from_empty = True  # the history replays the position (False after from_rows)
 
     # ------------------------------------------------------------------ helpers
 
@@ -358,6 +349,27 @@ class GoBoard:
         self.consecutive_passes = 0
         self._over = self.move_number >= self.max_moves
         return self._place(action, color)
+
+    def rewind(self, move_number: int) -> None:
+        """Back to the position after the first ``move_number`` moves of the history, exactly.
+
+        The moves are replayed on an empty board, so everything the position depends on
+        (stones, side to move, captures, ko, passes, the hash and the superko memory) is as
+        it was then. It costs a replay, so it is meant for the rare path: taking back a step
+        whose second half failed.
+
+        :raises ValueError: for a board set up by :meth:`from_rows` (its history does not
+            replay its position), or a ``move_number`` beyond the current one
+        """
+        if not self._from_empty:
+            raise ValueError("rewind() needs a board played from the empty position; this one was set up from rows")
+        move_number = check_integer("move_number", move_number, 0, self.move_number)
+        if move_number == self.move_number:
+            return
+        history = self.history[:move_number]
+        self.clear()
+        for action in history:
+            self.play(action)
 
     def _place(self, point: int, color: int) -> int:
         board = self.points
@@ -596,6 +608,7 @@ class GoBoard:
         board._seen_by_count = {board.num_stones: [board.hash]}
         board.to_play = to_play
         board._mask_cache = None
+        board._from_empty = False
         return board
 
     def _rebuild_derived(self) -> None:

@@ -8,23 +8,42 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from rldojo.envs.common import LegalActionSpace, check_choice, check_render_mode
-from rldojo.envs.go.board import BLACK, COLOR_NAMES, KO_RULES, WHITE, GoBoard, IllegalMove, board_planes
-from rldojo.envs.go.opponents import make_opponent
+from rldojo.envs.common import LegalActionSpace, check_action, check_choice, check_render_mode
+from rldojo.envs.go.board import (
+    BLACK,
+    COLOR_NAMES,
+    KO_RULES,
+    MAX_SIZE,
+    MIN_SIZE,
+    WHITE,
+    GoBoard,
+    IllegalMove,
+    board_planes,
+    check_integer,
+)
+from rldojo.envs.go.opponents import OpponentError, make_opponent
 
 AGENT_COLORS = ("black", "white", "random")
 ILLEGAL_ACTIONS = ("raise", "lose", "pass")
 REWARDS = ("win", "score")
 NUM_PLANES = 5
+# Why step() is refused: no game yet (or the last reset() failed), or the game has ended.
+NO_GAME = "no game is in progress: call reset() before step()"
+GAME_OVER = "the game is over: call reset() before step()"
 
 
 def check_common_options(board_size, ko_rule, illegal_action, illegal_actions, render_mode, metadata) -> None:
-    """The options Go-v0 and the AEC env share; the board checks komi and max_moves itself."""
+    """The options Go-v0 and the AEC env share; the board checks komi (finite) and max_moves itself."""
     check_choice("illegal_action", illegal_action, illegal_actions)
     check_choice("ko_rule", ko_rule, KO_RULES)
     check_render_mode(render_mode, metadata)
-    if not isinstance(board_size, (int, np.integer)) or isinstance(board_size, bool) or not 2 <= board_size <= 19:
-        raise ValueError(f"board_size must be an integer from 2 to 19, got {board_size!r}")
+    check_integer("board_size", board_size, MIN_SIZE, MAX_SIZE)
+
+
+def action_meaning(board: GoBoard) -> str:
+    """What the actions of a board's ``Discrete(N*N + 1)`` mean, for the message of a bad action."""
+    n = board.size
+    return f"row * {n} + col puts a stone, {board.pass_action} passes"
 
 
 class GoEnv(gym.Env):
@@ -63,6 +82,15 @@ class GoEnv(gym.Env):
     with `illegal_action="lose"`. `info` then holds `"score"` (black minus white
     minus komi), `"winner"` ("black", "white" or "draw") and `"is_success"`.
     At the end `info["action_mask"]` allows only the pass, so that masks are never empty.
+    After the end, and before the first `reset()`, `step()` raises a RuntimeError.
+
+    ## Failures
+    An action that is not an integer of the action space (a float, a string, None, a
+    bool, out of range) raises a ValueError and changes nothing. When the opponent fails
+    during a step (GNU Go died, timed out or answered nonsense; a callable raised or chose
+    an illegal move), the agent's move is taken back and `step()` raises an
+    `OpponentError` (a RuntimeError): the game is exactly as before the step, which may
+    be retried. `reset()` starts a fresh GNU Go if its process died.
 
     ## Arguments
     ```python
@@ -72,18 +100,21 @@ class GoEnv(gym.Env):
     ```
 
     - ``board_size`` (default ``5``): N, an integer from 2 to 19.
-    - ``komi`` (default ``7.5``): points given to white, any number; an integer komi allows draws.
+    - ``komi`` (default ``7.5``): points given to white, any finite number; an integer komi allows draws.
     - ``ko_rule`` (default ``"positional_superko"``): ``"positional_superko"`` or ``"simple"``.
     - ``agent_color`` (default ``"black"``): ``"black"``, ``"white"`` or ``"random"`` (drawn at each reset).
     - ``opponent`` (default ``"random"``): ``"random"``, ``"greedy"``, ``"gnugo"`` (needs the
       ``gnugo`` binary), a callable board -> action, or an agent with ``predict`` (it sees the
       planes from its side).
     - ``opponent_kwargs`` (default ``None``): a dict of the opponent's options, e.g.
-      ``{"level": 1}`` for GNU Go; ``None`` for none.
+      ``{"level": 1}`` for GNU Go (also ``timeout`` in seconds, and ``retries``: restarts of a
+      failed GNU Go inside one step, 0 by default); ``None`` for none.
     - ``illegal_action`` (default ``"raise"``): ``"raise"`` a ValueError, ``"lose"`` the game,
       or play a ``"pass"``.
     - ``reward`` (default ``"win"``): ``"win"`` or ``"score"`` (see Rewards).
-    - ``max_moves`` (default ``None``): the move limit, a positive integer; ``None`` means ``2*N*N``.
+    - ``max_moves`` (default ``None``): the move limit, a positive integer (at least 2 when the
+      agent may play white, since the opponent's first move is played in ``reset()``);
+      ``None`` means ``2*N*N``.
     - ``render_mode`` (default ``None``): ``None``, ``"human"``, ``"rgb_array"`` or ``"ansi"``.
 
     ## Version History
@@ -114,6 +145,12 @@ class GoEnv(gym.Env):
         self.komi = self.board.komi
         self.ko_rule = ko_rule
         self.max_moves = self.board.max_moves
+        if agent_color != "black" and self.max_moves < 2:
+            raise ValueError(
+                f"max_moves must be at least 2 when the agent may play white (agent_color={agent_color!r}): "
+                f"the opponent then moves first, in reset(), and max_moves={max_moves!r} would end the game "
+                "before the agent's first move"
+            )
         self.agent_color = agent_color
         self.illegal_action = illegal_action
         self.reward_mode = reward
@@ -130,11 +167,15 @@ class GoEnv(gym.Env):
         self._renderer = None
         self._last_captures = 0
         self._over_info: dict = {}
+        self._num_actions = n * n + 1
+        self._action_meaning = action_meaning(self.board)
+        self._refusal: str | None = NO_GAME  # why step() is refused now; None while a game is on
 
     # ------------------------------------------------------------------ gymnasium
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
         super().reset(seed=seed)
+        self._refusal = NO_GAME  # until this reset has finished
         board = self.board
         board.clear()
         if self.agent_color == "random":
@@ -144,21 +185,18 @@ class GoEnv(gym.Env):
         self.opponent.reset(self.np_random)
         self._over_info = {}
         if self.color == WHITE:
-            self._opponent_move()
+            self._opponent_move(0, "reset")
+        self._refusal = None
         if self.render_mode == "human":
             self.render()
         return self._observation(), self._info()
 
     def step(self, action):
         board = self.board
-        if board.is_over():
-            raise RuntimeError("the game is over: call reset() before step()")
-        try:
-            action = int(action)
-        except (TypeError, ValueError):
-            raise ValueError(f"action must be an integer from 0 to {board.pass_action}, got {action!r}") from None
-        mask = board.legal_mask_view()
-        if not 0 <= action <= board.pass_action or not mask[action]:
+        if self._refusal is not None or board.is_over():
+            raise RuntimeError(self._refusal or GAME_OVER)
+        action = check_action(action, self._num_actions, self._action_meaning)
+        if not board.legal_mask_view()[action]:
             reason = board.why_illegal(action, board.to_play) or "illegal"
             if self.illegal_action == "raise":
                 raise ValueError(
@@ -170,9 +208,10 @@ class GoEnv(gym.Env):
                 info["illegal_action"] = reason
                 return self._observation(), -1.0, True, False, info
             action = board.pass_action
+        before = board.move_number
         board.play(action)
         if not board.is_over():
-            self._opponent_move()
+            self._opponent_move(before, "step")
         if self.render_mode == "human":
             self.render()
         if board.is_over():
@@ -180,13 +219,29 @@ class GoEnv(gym.Env):
             return self._observation(), self._final_reward(), True, False, info
         return self._observation(), 0.0, False, False, self._info()
 
-    def _opponent_move(self) -> None:
+    def _opponent_move(self, undo_to: int, during: str) -> None:
+        """The opponent's move. If it fails the board goes back to move ``undo_to`` and OpponentError says so.
+
+        :param during: ``"step"`` or ``"reset"``, for the message
+        """
         board = self.board
-        action = self.opponent(board)
         try:
-            board.play(action)
-        except IllegalMove as error:
-            raise RuntimeError(f"the opponent {self.opponent.name!r} chose an illegal move: {error}") from error
+            board.play(self.opponent(board))
+        except BaseException as error:
+            board.rewind(undo_to)
+            if not isinstance(error, Exception):
+                raise  # KeyboardInterrupt and the like pass as they are, the board taken back
+            if isinstance(error, IllegalMove):
+                what = f"chose an illegal move: {error}"
+            else:
+                what = f"failed: {type(error).__name__}: {error}"
+            if during == "step":
+                after = (
+                    "The game was left unchanged, as it was before this step: call step() again to retry, or reset()"
+                )
+            else:
+                after = "No game was started (the board is left empty): call reset() again"
+            raise OpponentError(f"the opponent {self.opponent.name!r} {what}. {after}") from error
 
     def _observation(self) -> np.ndarray:
         board = self.board
@@ -216,6 +271,7 @@ class GoEnv(gym.Env):
         }
 
     def _finish(self, forfeit: bool = False) -> dict:
+        self._refusal = GAME_OVER
         board = self.board
         score = board.score()
         if forfeit:

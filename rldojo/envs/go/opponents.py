@@ -4,6 +4,10 @@ An opponent is called with the board (a :class:`~rldojo.envs.go.board.GoBoard`, 
 side to move being the opponent) and returns an action. ``reset(np_random)`` is called
 at the start of every game with the env's generator, so that seeded envs replay the
 same games. ``close()`` releases what the opponent holds (GNU Go's process).
+
+When an opponent fails (GNU Go died, timed out or answered nonsense; a callable raised
+or chose an illegal move), Go-v0 takes the agent's move back and raises
+:class:`OpponentError`: the game is as it was before the step.
 """
 
 from __future__ import annotations
@@ -13,10 +17,16 @@ from typing import Any
 
 import numpy as np
 
-from rldojo.envs.common import policy_action
+from rldojo.envs.common import check_action, policy_action
 from rldojo.envs.go.board import EMPTY, GoBoard, board_planes
+from rldojo.envs.go.gtp import GnuGo, GTPError
+from rldojo.envs.options import check_integer
 
 OPPONENTS = ("random", "greedy", "gnugo")
+
+
+class OpponentError(RuntimeError):
+    """The opponent failed during a step or a reset; the env left the game as it was before it."""
 
 
 class Opponent:
@@ -141,7 +151,7 @@ class CallableOpponent(Opponent):
         self.fn = fn
 
     def __call__(self, board: GoBoard) -> int:
-        return int(self.fn(board))
+        return check_action(self.fn(board), board.pass_action + 1, "the opponent's move")
 
 
 class AgentOpponent(Opponent):
@@ -173,9 +183,18 @@ class GnuGoOpponent(Opponent):
     left on the board) and the env's ko rule. A resignation is played as a pass. A move
     rldojo's rules refuse (none was seen in testing) is taken back and replaced by a pass.
 
+    When GNU Go fails (its process died, it timed out, or it answered something that is not
+    a move) the call raises :class:`~rldojo.envs.go.gtp.GTPError`, and Go-v0 turns that into
+    an :class:`OpponentError` with the game unchanged. After a failure has been raised, a
+    fresh process is started, and the game replayed to it, at the next call or ``reset()``.
+    With ``retries`` the restart and replay happen inside the failing call instead, up to
+    that many times, so a step survives a crash unseen; the new GNU Go may choose other moves
+    than the dead one would have, so seeded games no longer repeat exactly.
+
     :param level: GNU Go's level, 0 to 10
     :param timeout: seconds allowed per GTP command
     :param ko_rule: the env's ko rule, passed on to GNU Go
+    :param retries: restarts of a failed GNU Go within one move (0: every failure is raised)
     """
 
     name = "gnugo"
@@ -188,53 +207,94 @@ class GnuGoOpponent(Opponent):
         timeout: float = 30.0,
         executable: str | None = None,
         ko_rule: str = "positional_superko",
+        retries: int = 0,
     ):
         super().__init__()
-        from rldojo.envs.go.gtp import GnuGo
-
+        self.retries = check_integer("retries", retries, 0)
         self._factory = lambda seed: GnuGo(
             size=size, komi=komi, level=level, timeout=timeout, executable=executable, seed=seed, ko_rule=ko_rule
         )
         self.level = level
-        self.engine = self._factory(0)
-        self._synced: list[int] = []
+        self._seed = 0
+        self.engine = self._factory(self._seed)
+        # The moves GNU Go's board holds; None when unknown (after a failure): then it is cleared and replayed.
+        self._synced: list[int] | None = []
+
+    def _restart(self) -> None:
+        """A fresh GNU Go process with an empty board, seeded as this game was."""
+        self.engine.close()
+        self.engine = self._factory(self._seed)
+        self._synced = []
 
     def reset(self, np_random: np.random.Generator) -> None:
         super().reset(np_random)
-        if self.engine.closed:
-            self.engine = self._factory(int(np_random.integers(2**31)))
-        else:
-            self.engine.command(f"set_random_seed {int(np_random.integers(2**31))}")
-        self.engine.clear()
-        self._synced = []
+        self._seed = int(np_random.integers(2**31))
+        if self.engine.alive:
+            try:
+                self.engine.commands([f"set_random_seed {self._seed}", "clear_board"])
+                self._synced = []
+                return
+            except GTPError:
+                pass  # it died or misbehaved just now: start a fresh one
+        self._restart()
 
     def _sync(self, board: GoBoard) -> None:
         history = board.history
-        if history[: len(self._synced)] != self._synced:
+        synced = self._synced
+        if synced is None or history[: len(synced)] != synced:
             self.engine.clear()
-            self._synced = []
+            synced = self._synced = []
         lines = []
-        color = 1 if len(self._synced) % 2 == 0 else 2
-        for action in history[len(self._synced) :]:
+        color = 1 if len(synced) % 2 == 0 else 2
+        for action in history[len(synced) :]:
             lines.append(f"play {'black' if color == 1 else 'white'} {board.describe(action)}")
             color = 3 - color
         self.engine.commands(lines)
         self._synced = list(history)
 
-    def __call__(self, board: GoBoard) -> int:
+    def _genmove(self, board: GoBoard) -> int:
         self._sync(board)
         color = "black" if board.to_play == 1 else "white"
         reply = self.engine.genmove(color)
-        if reply.lower() == "resign":
+        word = reply.strip().lower()
+        if word == "resign":
             self.engine.play(color, "pass")  # GNU Go recorded no move for a resignation
-            reply = "pass"
-        action = board.pass_action if reply.lower() == "pass" else board.parse(reply)
-        if action != board.pass_action and not board.is_legal(action):
-            self.engine.command("undo")
-            self.engine.play(color, "pass")
+            word = "pass"
+        if word == "pass":
             action = board.pass_action
-        self._synced = [*list(board.history), action]
+        else:
+            try:
+                action = board.parse(reply)
+            except ValueError:
+                raise GTPError(
+                    f"GNU Go answered 'genmove {color}' with {reply!r}, which is not a move on a "
+                    f"{board.size}x{board.size} board"
+                ) from None
+            if not board.is_legal(action):
+                self.engine.command("undo")
+                self.engine.play(color, "pass")
+                action = board.pass_action
+        self._synced = [*board.history, action]
         return action
+
+    def __call__(self, board: GoBoard) -> int:
+        failures = 0
+        while True:
+            try:
+                if not self.engine.alive:
+                    if self._synced is not None:  # a death not reported yet: report it first
+                        raise GTPError("GNU Go's process is no longer running")
+                    self._restart()  # after a reported failure; _sync replays the game to it
+                return self._genmove(board)
+            except GTPError:
+                self._synced = None  # GNU Go's board is unknown now
+                failures += 1
+                if failures > self.retries:
+                    raise
+                self.engine.close()  # restarted at the top of the loop
+            except BaseException:
+                self._synced = None
+                raise
 
     def close(self) -> None:
         self.engine.close()
