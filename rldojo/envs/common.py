@@ -15,7 +15,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from rldojo.envs.options import check_choice, check_integer, check_number, check_render_mode
+from rldojo.envs.options import check_choice, check_integer, check_number, check_render_mode, check_reset_options
 
 __all__ = [
     "LegalActionSpace",
@@ -25,6 +25,7 @@ __all__ = [
     "check_integer",
     "check_number",
     "check_render_mode",
+    "check_reset_options",
     "episode_won",
     "policy_action",
     "resolve_env",

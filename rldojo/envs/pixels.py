@@ -10,7 +10,14 @@ import numpy as np
 from gymnasium import spaces
 from gymnasium.envs.classic_control.cartpole import CartPoleEnv
 
-from rldojo.envs.common import check_action, check_choice, check_render_mode
+from rldojo.envs.common import (
+    check_action,
+    check_choice,
+    check_integer,
+    check_number,
+    check_render_mode,
+    check_reset_options,
+)
 from rldojo.envs.rendering import Window, import_pygame, surface_to_array
 
 # CartPole-v1 draws a 600x400 frame: the cart's top at 100 px above the bottom edge,
@@ -53,7 +60,8 @@ class CartPolePixelsEnv(gym.Env):
     ## Starting State
 
     CartPole-v1's: every state variable uniform in [-0.05, 0.05]. The frame stack starts
-    filled with the first frame (differences 128).
+    filled with the first frame (differences 128). ``reset(options={"low": ..., "high": ...})`` sets
+    other bounds for the uniform draw, as in CartPole-v1 (finite numbers, ``low <= high``).
 
     ## Episode End
 
@@ -94,11 +102,13 @@ class CartPolePixelsEnv(gym.Env):
         crop_width: int = CROP_WIDTH,
         render_mode: str | None = None,
     ):
-        if not isinstance(frame_stack, (int, np.integer)) or not 1 <= frame_stack <= 8:
-            raise ValueError(f"frame_stack must be an integer from 1 to 8, got {frame_stack!r}")
+        check_integer("frame_stack", frame_stack, 1, 8)
+        check_choice("difference", difference, (False, True))
+        check_integer("downscale", downscale, 1)  # 4.0 and True are refused, not taken for 4 and 1
         check_choice("downscale", downscale, (1, 2, 4, 5, 8))
         if (
-            not isinstance(crop_width, (int, np.integer))
+            isinstance(crop_width, bool)
+            or not isinstance(crop_width, (int, np.integer))
             or not 80 <= crop_width <= SCREEN_WIDTH
             or crop_width % downscale
         ):
@@ -163,6 +173,11 @@ class CartPolePixelsEnv(gym.Env):
     # -- the Gymnasium API ----------------------------------------------------------------
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
+        options = check_reset_options(options, ("low", "high"))
+        low = check_number("reset option low", options.get("low", -0.05))
+        high = check_number("reset option high", options.get("high", 0.05))
+        if low > high:
+            raise ValueError(f"reset options low and high must have low <= high, got low={low!r}, high={high!r}")
         super().reset(seed=seed)
         # CartPole draws its randomness from our generator, so one seed fixes the episode.
         self._cartpole.np_random = self.np_random

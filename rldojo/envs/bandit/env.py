@@ -11,7 +11,7 @@ import numpy as np
 from gymnasium import spaces
 
 from rldojo.envs.bandit.rules import ARM_KINDS, GAUSSIAN, KArmedBandit
-from rldojo.envs.common import check_action, check_render_mode
+from rldojo.envs.common import check_action, check_render_mode, check_reset_options
 
 
 class BanditEnv(gym.Env):
@@ -141,10 +141,7 @@ class BanditEnv(gym.Env):
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
         super().reset(seed=seed)
-        options = options or {}
-        unknown = set(options) - {"values"}
-        if unknown:
-            raise ValueError(f"unknown reset option(s) {sorted(unknown)}; the only option is 'values'")
+        options = check_reset_options(options, ("values",))
         if "values" in options:
             self.bandit.set_values(options["values"])
         elif self.problem_seed is not None:

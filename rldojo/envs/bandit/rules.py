@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rldojo.envs.options import check_choice
+from rldojo.envs.options import check_choice, check_integer, check_number
 
 GAUSSIAN = "gaussian"
 BERNOULLI = "bernoulli"
@@ -45,15 +45,11 @@ class KArmedBandit:
     def __init__(
         self, k: int = 10, arms: str = GAUSSIAN, nonstationary: bool = False, drift: float = 0.01, n_problems: int = 1
     ):
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
-            raise ValueError(f"k must be an integer of at least 2 (the number of arms), got {k!r}")
+        check_integer("k", k, 2)  # the number of arms
         check_choice("arms", arms, ARM_KINDS)
         if not isinstance(nonstationary, (bool, np.bool_)):
             raise ValueError(f"nonstationary must be True or False, got {nonstationary!r}")
-        if not np.isfinite(drift) or drift < 0:
-            raise ValueError(
-                f"drift must be a finite number >= 0 (the random walk's standard deviation), got {drift!r}"
-            )
+        check_number("drift", drift, low=0.0)  # the random walk's standard deviation
         if isinstance(n_problems, bool) or not isinstance(n_problems, (int, np.integer)) or n_problems < 1:
             raise ValueError(f"n_problems must be a positive integer, got {n_problems!r}")
         self.k = int(k)
@@ -74,15 +70,28 @@ class KArmedBandit:
 
     def set_values(self, values) -> np.ndarray:
         """Set the true values by hand: shape (k,) or (n_problems, k); Bernoulli ones in [0, 1]."""
-        values = np.array(values, dtype=np.float64)
+        expected = f"{self.k} finite numbers" + (" in [0, 1]" if self.arms == BERNOULLI else "")
+        if self.n_problems > 1:
+            expected += f" (or {self.n_problems} rows of them)"
+        try:
+            given = np.array(values)
+        except (TypeError, ValueError):  # a ragged list
+            given = None
+        if given is None or given.dtype.kind not in "iuf":  # no strings, bools, None or objects
+            raise ValueError(f"values must be {expected}, got {values!r}")
+        values = given.astype(np.float64)
         if values.ndim == 1:
             values = np.broadcast_to(values, (self.n_problems, values.shape[0])).copy()
         if values.shape != (self.n_problems, self.k):
-            raise ValueError(f"values must have shape ({self.k},) or ({self.n_problems}, {self.k}), got {values.shape}")
+            raise ValueError(
+                f"values must have shape ({self.k},) or ({self.n_problems}, {self.k}): {expected}, got {values.shape}"
+            )
         if not np.isfinite(values).all():
-            raise ValueError("values must be finite numbers")
+            raise ValueError(f"values must be {expected}, got {given.tolist()!r}")
         if self.arms == BERNOULLI and ((values < 0) | (values > 1)).any():
-            raise ValueError("values of bernoulli arms are probabilities and must lie in [0, 1]")
+            raise ValueError(
+                f"values of bernoulli arms are probabilities and must lie in [0, 1], got {given.tolist()!r}"
+            )
         self.values = values
         return values
 

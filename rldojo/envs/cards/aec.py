@@ -20,7 +20,7 @@ from pettingzoo import AECEnv
 from pettingzoo.utils import wrappers
 
 from rldojo.envs.cards.games import ACTION_MEANING, ACTION_NAMES, KUHN, LEDUC, NUM_ACTIONS, PokerGame, observation_size
-from rldojo.envs.common import check_action, check_choice, check_render_mode
+from rldojo.envs.common import check_action, check_choice, check_render_mode, check_reset_options
 
 ILLEGAL_ACTIONS = ("raise", "forfeit")
 AGENTS = ("player_0", "player_1")
@@ -105,6 +105,7 @@ class CardGameAEC(AECEnv):
         return self.action_spaces[agent]
 
     def reset(self, seed: int | None = None, options: dict | None = None) -> None:
+        check_reset_options(options, (), ignored=("options",))  # PettingZoo api_test's probe
         if seed is not None:
             self.np_random, _ = seeding.np_random(seed)
         cards = self.np_random.permutation(self.game.num_cards)[: 3 if self.game.has_public_card else 2].tolist()

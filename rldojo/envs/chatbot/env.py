@@ -11,7 +11,7 @@ from gymnasium import spaces
 from rldojo.envs.chatbot.embedders import HashedEmbedder, MiniLMEmbedder, make_embedder
 from rldojo.envs.chatbot.queries import ChatTask, Query, make_task
 from rldojo.envs.chatbot.raters import HumanRater, Rater, make_rater
-from rldojo.envs.common import check_action, check_render_mode
+from rldojo.envs.common import check_action, check_integer, check_render_mode, check_reset_options
 
 COURSE_EMBEDDING_DIM = 8
 
@@ -155,9 +155,7 @@ class ChatbotFeedbackEnv(gym.Env):
                     f"embedder applies only to queries='text' (the course's queries are random "
                     f"vectors), got embedder={embedder!r}"
                 )
-            dim = COURSE_EMBEDDING_DIM if embedding_dim is None else int(embedding_dim)
-            if dim < 1:
-                raise ValueError(f"embedding_dim must be a positive integer, got {embedding_dim}")
+            dim = COURSE_EMBEDDING_DIM if embedding_dim is None else check_integer("embedding_dim", embedding_dim, 1)
             self.embedder = None
             self.query_embeddings = None
         self.embedding_dim = dim
@@ -181,8 +179,7 @@ class ChatbotFeedbackEnv(gym.Env):
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
         super().reset(seed=seed)
-        if options:
-            raise ValueError(f"ChatbotFeedbackEnv.reset takes no options, got {sorted(options)}")
+        check_reset_options(options, ())
         self.query = self.task.sample_query(self.np_random)
         if self.task.has_text:
             self._embedding = self.query_embeddings[self.query.index].copy()

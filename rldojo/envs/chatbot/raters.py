@@ -32,6 +32,7 @@ from collections.abc import Callable
 import numpy as np
 
 from rldojo.envs.chatbot.queries import MAX_SCORE, MIN_SCORE, ChatTask, Query
+from rldojo.envs.options import check_integer, check_number
 
 
 class HumanFeedbackEnded(RuntimeError):
@@ -82,7 +83,7 @@ class OracleRater(Rater):
     name = "oracle"
 
     def __init__(self, temperature: float = 1.0):
-        self.temperature = float(temperature)
+        self.temperature = check_number("temperature", temperature, low=0.0)
 
     def score(self, task, query, response, rng) -> float:
         return task.oracle_score(query, response)
@@ -106,15 +107,11 @@ class NoisyRater(Rater):
     def __init__(
         self, n_raters: int = 5, bias_std: float = 1.0, noise_std: float = 1.5, temperature: float = 1.0, seed: int = 0
     ):
-        if int(n_raters) < 1:
-            raise ValueError(f"n_raters must be at least 1, got {n_raters}")
-        if bias_std < 0 or noise_std < 0:
-            raise ValueError("bias_std and noise_std must not be negative")
-        self.n_raters = int(n_raters)
-        self.bias_std = float(bias_std)
-        self.noise_std = float(noise_std)
-        self.temperature = float(temperature)
-        self.seed = int(seed)
+        self.n_raters = check_integer("n_raters", n_raters, 1)
+        self.bias_std = check_number("bias_std", bias_std, low=0.0)
+        self.noise_std = check_number("noise_std", noise_std, low=0.0)
+        self.temperature = check_number("temperature", temperature, low=0.0)
+        self.seed = check_integer("seed", seed, 0)
         self.biases = np.random.default_rng(seed).normal(0.0, self.bias_std, self.n_raters)
 
     def _noisy(self, task, query, responses, rng, member: int) -> list[float]:

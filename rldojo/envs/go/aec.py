@@ -19,7 +19,7 @@ from gymnasium import spaces
 from pettingzoo import AECEnv
 from pettingzoo.utils import wrappers
 
-from rldojo.envs.common import check_action
+from rldojo.envs.common import check_action, check_reset_options
 from rldojo.envs.go.board import BLACK, COLOR_NAMES, WHITE, GoBoard, board_planes
 from rldojo.envs.go.env import GAME_OVER, NO_GAME, action_meaning, check_common_options
 
@@ -136,6 +136,7 @@ class raw_env(AECEnv):
         self._result = None
 
     def reset(self, seed: int | None = None, options: dict | None = None) -> None:
+        check_reset_options(options, (), ignored=("options",))  # PettingZoo api_test's probe
         if seed is not None:
             self.np_random, _ = gymnasium.utils.seeding.np_random(seed)
         self.board.clear()

@@ -8,7 +8,13 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from rldojo.envs.common import LegalActionSpace, check_action, check_choice, check_render_mode
+from rldojo.envs.common import (
+    LegalActionSpace,
+    check_action,
+    check_choice,
+    check_render_mode,
+    check_reset_options,
+)
 from rldojo.envs.go.board import (
     BLACK,
     COLOR_NAMES,
@@ -174,6 +180,7 @@ class GoEnv(gym.Env):
     # ------------------------------------------------------------------ gymnasium
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
+        check_reset_options(options, ())
         super().reset(seed=seed)
         self._refusal = NO_GAME  # until this reset has finished
         board = self.board

@@ -11,7 +11,15 @@ import numpy as np
 from gymnasium import spaces
 
 from rldojo.envs import rendering
-from rldojo.envs.common import check_action, check_choice, check_render_mode, policy_action
+from rldojo.envs.common import (
+    check_action,
+    check_choice,
+    check_integer,
+    check_number,
+    check_render_mode,
+    check_reset_options,
+    policy_action,
+)
 from rldojo.envs.maze.generator import check_size, generate_maze
 from rldojo.envs.maze.layouts import Cell, parse_layout
 from rldojo.envs.maze.rules import ACTION_NAMES, LOSE, PLAYING, WIN, Maze, as_cell, check_slip_prob
@@ -121,9 +129,10 @@ class MazeEnv(gym.Env):
     ):
         check_choice("obs_mode", obs_mode, OBS_MODES)
         check_render_mode(render_mode, self.metadata)
-        self.slip_prob = check_slip_prob(slip_prob)
-        if not (isinstance(view_size, (int, np.integer)) and view_size >= 3 and view_size % 2 == 1):
+        self.slip_prob = check_slip_prob(check_number("slip_prob", slip_prob))
+        if check_integer("view_size", view_size, 3) % 2 == 0:
             raise ValueError(f"view_size must be an odd integer >= 3, got {view_size!r}")
+        check_choice("regenerate", regenerate, (False, True))
         if not (isinstance(start, str) and start in ("fixed", "random")):
             if isinstance(start, str):
                 raise ValueError(f"start must be 'fixed', 'random' or a cell (col, row), got {start!r}")
@@ -145,10 +154,16 @@ class MazeEnv(gym.Env):
                 if given:
                     raise ValueError(f"{name}={value!r} only applies to layout='random', not to layout={layout!r}")
         if self._random_layout:
+            if size is not None:  # integers only: 5.0 and "5" are refused, never converted
+                try:
+                    for part in size:
+                        check_integer("size", part, 3)
+                except (TypeError, ValueError):
+                    raise ValueError(
+                        f"size must be a pair (width, height) of odd integers >= 3, got {size!r}"
+                    ) from None
             self.size = check_size(DEFAULT_RANDOM_SIZE if size is None else size)
-            if not 0.0 <= float(loops) <= 1.0:
-                raise ValueError(f"loops must be a fraction in [0, 1], got {loops!r}")
-            self.loops = float(loops)
+            self.loops = check_number("loops", loops, low=0.0, high=1.0)
             width, height = self.size
             if isinstance(start, tuple) and not (
                 0 <= start[0] < width and 0 <= start[1] < height and start[0] % 2 == 0 and start[1] % 2 == 0
@@ -276,7 +291,8 @@ class MazeEnv(gym.Env):
             self._new_random_maze()
         maze = self._maze
         start = None
-        if options and options.get("start") is not None:
+        options = check_reset_options(options, ("start",))
+        if options.get("start") is not None:
             start = options["start"]
         elif self.start == "random":
             cells = maze.playable_cells
