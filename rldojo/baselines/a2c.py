@@ -41,7 +41,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from rldojo.baselines.agent import Agent, TrainingRun
+from rldojo.baselines.agent import Agent, Choice, Flag, Integer, Number, Sizes, TrainingRun, hyperparameter
 from rldojo.baselines.buffers import RolloutBuffer, collect_rollout, make_envs
 from rldojo.baselines.kernels import NumpyActorCritic
 from rldojo.baselines.nets import ACTIVATIONS, MASKED_LOGIT, actor_and_critic, check_spaces, obs_to_tensor
@@ -61,29 +61,28 @@ class A2C(Agent):
 
     @dataclasses.dataclass
     class Config:
-        n_envs: int = 1  # envs in a SyncVectorEnv made from the env's spec (a VectorEnv passed in sets its own)
-        n_steps: int = 5  # steps per env between updates
-        learning_rate: float = 7e-4  # step size
-        optimizer: str = "rmsprop"  # "rmsprop" (as A2C's paper and SB3) or "adam"
-        gamma: float = 0.99  # discount factor
-        gae_lambda: float = 1.0  # 1.0: plain n-step returns; lower trades variance for bias
-        normalize_advantage: bool = False  # standardise the advantages of each update
-        ent_coef: float = 0.0  # weight of the entropy bonus
-        vf_coef: float = 0.5  # weight of the critic's loss
-        max_grad_norm: float = 0.5  # gradient clipping by global norm
-        hidden_sizes: tuple[int, ...] = (64, 64)  # hidden layers of the actor and of the critic
-        activation: str = "tanh"  # "tanh" or "relu"
+        n_envs: int = hyperparameter(
+            1, Integer(1)
+        )  # envs in a SyncVectorEnv made from the env's spec (a VectorEnv passed in sets its own)
+        n_steps: int = hyperparameter(5, Integer(1))  # steps per env between updates
+        learning_rate: float = hyperparameter(7e-4, Number(0, low_open=True))  # step size
+        optimizer: str = hyperparameter("rmsprop", Choice(*OPTIMIZERS))  # "rmsprop" (as A2C's paper and SB3) or "adam"
+        gamma: float = hyperparameter(0.99, Number(0, 1))  # discount factor
+        gae_lambda: float = hyperparameter(
+            1.0, Number(0, 1)
+        )  # 1.0: plain n-step returns; lower trades variance for bias
+        normalize_advantage: bool = hyperparameter(False, Flag())  # standardise the advantages of each update
+        ent_coef: float = hyperparameter(0.0, Number(0))  # weight of the entropy bonus
+        vf_coef: float = hyperparameter(0.5, Number(0))  # weight of the critic's loss
+        max_grad_norm: float = hyperparameter(0.5, Number(0, low_open=True))  # gradient clipping by global norm
+        hidden_sizes: tuple[int, ...] = hyperparameter(
+            (64, 64), Sizes()
+        )  # hidden layers of the actor and of the critic
+        activation: str = hyperparameter("tanh", Choice(*ACTIVATIONS))  # "tanh" or "relu"
 
     def _setup(self) -> None:
         c = self.config
-        for field_name in ("n_envs", "n_steps"):
-            if int(getattr(c, field_name)) < 1:
-                raise ValueError(f"{field_name} must be a positive integer, got {getattr(c, field_name)}")
-        if c.activation not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {c.activation!r}")
-        if c.optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {c.optimizer!r}")
-        check_spaces(self.observation_space, self.action_space, type(self).__name__)
+        check_spaces(self.observation_space, self.action_space, f"{type(self).__name__} ({self.name})", self.env)
         self.n_actions = int(self.action_space.n)
         # The actor proposes, the critic judges: two networks, as on the course's slide.
         self.actor, self.critic = actor_and_critic(self.observation_space, self.n_actions, c.hidden_sizes, c.activation)

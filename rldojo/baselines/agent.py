@@ -29,7 +29,7 @@ import os
 import random
 import time
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import gymnasium as gym
 import numpy as np
@@ -38,10 +38,160 @@ from gymnasium import spaces
 
 from rldojo.baselines.checkpoint import from_saved, read_checkpoint, to_saveable, write_checkpoint
 from rldojo.baselines.logging import EpisodeLog, as_callback
-from rldojo.baselines.registry import class_of_checkpoint
+from rldojo.baselines.registry import check_env, class_of_checkpoint
 from rldojo.envs.common import episode_won, resolve_env
+from rldojo.envs.options import check_choice, check_integer, check_number
 
-__all__ = ["Agent", "TrainingRun", "describe_space", "env_identity", "set_global_seeds"]
+__all__ = [
+    "Agent",
+    "Choice",
+    "Flag",
+    "Integer",
+    "Number",
+    "Sizes",
+    "TrainingRun",
+    "check_config",
+    "describe_space",
+    "env_identity",
+    "hyperparameter",
+    "set_global_seeds",
+]
+
+
+# --------------------------------------------------------------------------- hyperparameter constraints
+#
+# Each field of an agent's ``Config`` is declared as ``name: type = hyperparameter(default, check)  # comment``;
+# ``Agent.__init__`` runs every field's check (:func:`check_config`). The checks are thin wrappers of the
+# one option checker (:mod:`rldojo.envs.options`), so a bad value reads the same everywhere.
+
+
+class Check:
+    """A hyperparameter's constraint: ``check(name, value)`` raises a ValueError naming both, or returns."""
+
+    optional = False  # None is also allowed
+
+    def __call__(self, name: str, value: Any) -> None:
+        if value is None and self.optional:
+            return
+        self.check(name, value)
+
+    def check(self, name: str, value: Any) -> None:
+        raise NotImplementedError
+
+    def _refuse(self, name: str, allowed: str, value: Any) -> None:
+        none = "None or " if self.optional else ""
+        raise ValueError(f"{name} must be {none}{allowed}, got {value!r}")
+
+
+@dataclasses.dataclass(frozen=True)
+class Number(Check):
+    """A finite real number, optionally within ``low``/``high`` (each bound closed unless ``*_open``)."""
+
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    optional: bool = False
+
+    @property
+    def allowed(self) -> str:
+        if self.low is not None and self.high is not None:
+            left, right = "(" if self.low_open else "[", ")" if self.high_open else "]"
+            return f"a number in {left}{self.low:g}, {self.high:g}{right}"
+        if self.low is not None:
+            return f"a finite number {'greater than' if self.low_open else 'of at least'} {self.low:g}"
+        if self.high is not None:
+            return f"a finite number {'less than' if self.high_open else 'of at most'} {self.high:g}"
+        return "a finite number"
+
+    def check(self, name: str, value: Any) -> None:
+        try:
+            number = check_number(name, value)
+        except ValueError:
+            self._refuse(name, self.allowed, value)
+        low, high = self.low, self.high
+        if (low is not None and (number <= low if self.low_open else number < low)) or (
+            high is not None and (number >= high if self.high_open else number > high)
+        ):
+            self._refuse(name, self.allowed, value)
+
+
+def _positive() -> Number:
+    return Number(0.0, low_open=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class Integer(Check):
+    """A Python or numpy integer (not a bool) from ``low`` to ``high`` (no upper bound if None)."""
+
+    low: int = 1
+    high: int | None = None
+    optional: bool = False
+
+    def check(self, name: str, value: Any) -> None:
+        try:
+            check_integer(name, value, self.low, self.high)
+        except ValueError as error:
+            if not self.optional:
+                raise
+            raise ValueError(str(error).replace(f"{name} must be ", f"{name} must be None or ", 1)) from None
+
+
+@dataclasses.dataclass(frozen=True)
+class Choice(Check):
+    """One of the ``allowed`` values."""
+
+    allowed: tuple
+
+    def __init__(self, *allowed: Any):
+        object.__setattr__(self, "allowed", tuple(allowed))
+
+    def check(self, name: str, value: Any) -> None:
+        check_choice(name, value, self.allowed)
+
+
+@dataclasses.dataclass(frozen=True)
+class Flag(Check):
+    """True or False (a Python or numpy bool; not 0, 1 or a string)."""
+
+    optional: bool = False
+
+    def check(self, name: str, value: Any) -> None:
+        if not isinstance(value, (bool, np.bool_)):
+            self._refuse(name, "True or False", value)
+
+
+@dataclasses.dataclass(frozen=True)
+class Sizes(Check):
+    """Layer widths: a tuple (or list) of positive integers; empty only if ``allow_empty``."""
+
+    allow_empty: bool = True
+    optional: bool = False
+
+    def check(self, name: str, value: Any) -> None:
+        ok = isinstance(value, (tuple, list)) and (self.allow_empty or len(value) > 0)
+        if ok:
+            try:
+                for size in value:
+                    check_integer(name, size, 1)
+            except ValueError:
+                ok = False
+        if not ok:
+            empty = "" if self.allow_empty else "non-empty "
+            self._refuse(name, f"a {empty}tuple of positive integers", value)
+
+
+def hyperparameter(default: Any, check: Check) -> Any:
+    """A ``Config`` field with its constraint: ``gamma: float = hyperparameter(0.99, Number(0, 1))``."""
+    return dataclasses.field(default=default, metadata={"check": check})
+
+
+def check_config(config: Any) -> None:
+    """Run the check of every field of a ``Config`` instance (a ValueError naming the first bad one)."""
+    for field in dataclasses.fields(config):
+        check = field.metadata.get("check")
+        if check is not None:
+            check(field.name, getattr(config, field.name))
 
 
 def set_global_seeds(seed: int | None) -> None:
@@ -191,6 +341,7 @@ class Agent:
         :param monitor_dir: a folder for a Monitor-style ``monitor.csv`` of episodes
         :param hyperparameters: the fields of the agent's ``Config``
         """
+        check_env(env)
         self.env = resolve_env(env)
         self.seed = seed
         self.verbose = verbose
@@ -204,6 +355,7 @@ class Agent:
                 f"its hyperparameters are: {', '.join(sorted(field_names))}"
             )
         self.config = self.Config(**hyperparameters)
+        check_config(self.config)
         self.observation_space = getattr(self.env, "single_observation_space", self.env.observation_space)
         self.action_space = getattr(self.env, "single_action_space", self.env.action_space)
         self.num_timesteps = 0
@@ -241,8 +393,7 @@ class Agent:
         With ``reset_num_timesteps=False`` a second call continues the first (counts,
         schedules and the episode log carry on).
         """
-        if int(total_timesteps) <= 0:
-            raise ValueError(f"total_timesteps must be a positive integer, got {total_timesteps}")
+        total_timesteps = check_integer("total_timesteps", total_timesteps, 1)
         if reset_num_timesteps:
             self.num_timesteps = 0
         started = time.perf_counter()
@@ -266,6 +417,7 @@ class Agent:
 
     def predict(self, observation, state=None, episode_start=None, deterministic: bool = True, action_masks=None):
         """The action for an observation (or a batch of them), and the recurrent state (None)."""
+        self._check_observation(observation)
         batch, single = self._as_batch(observation)
         masks = None
         if action_masks is not None:
@@ -278,6 +430,34 @@ class Agent:
         if single:
             return actions[0], state
         return actions, state
+
+    def _check_observation(self, observation) -> None:
+        """A ValueError giving the expected and received shape and dtype, when ``observation`` does not fit."""
+        space = self.observation_space
+        if isinstance(space, spaces.Discrete):
+            obs = np.asarray(observation)
+            start, n = int(space.start), int(space.n)
+            fits = obs.dtype.kind in "iu" and obs.ndim <= 1 and obs.size > 0
+            if fits and ((obs < start) | (obs >= start + n)).any():
+                fits = False
+            if not fits:
+                raise ValueError(
+                    f"{type(self).__name__}.predict expects an integer observation from {start} to {start + n - 1} "
+                    f"(or a 1-d batch of them) for its {space}, got {observation!r} "
+                    f"(shape {obs.shape}, dtype {obs.dtype})"
+                )
+        elif isinstance(space, (spaces.Box, spaces.MultiBinary)):
+            obs = np.asarray(observation)
+            shape = tuple(space.shape)
+            fits = obs.dtype.kind in "biuf" and (
+                obs.shape == shape or (obs.ndim == len(shape) + 1 and obs.shape[1:] == shape)
+            )
+            if not fits:
+                raise ValueError(
+                    f"{type(self).__name__}.predict expects a numeric observation of shape {shape} "
+                    f"(or a batch of shape (n, {', '.join(map(str, shape))})) like its space's dtype {space.dtype}, "
+                    f"got shape {obs.shape} and dtype {obs.dtype}"
+                )
 
     def _as_batch(self, observation) -> tuple[np.ndarray, bool]:
         space = self.observation_space

@@ -56,10 +56,11 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
-from gymnasium import spaces
 
-from rldojo.baselines.agent import Agent, TrainingRun
+from rldojo.baselines.agent import Agent, Choice, Flag, Number, TrainingRun, check_config, hyperparameter
+from rldojo.baselines.nets import env_name
 from rldojo.baselines.registry import AGENTS, agent_class
+from rldojo.envs.bandit.env import BanditEnv
 from rldojo.envs.bandit.rules import ARM_KINDS, BERNOULLI, GAUSSIAN, KArmedBandit
 
 
@@ -283,9 +284,9 @@ class BanditAgent(Agent):
     rule_class: ClassVar[type[BanditRule]] = BanditRule
 
     def _setup(self) -> None:
-        if not isinstance(self.action_space, spaces.Discrete):
+        if not isinstance(getattr(self.env, "unwrapped", self.env), BanditEnv):
             raise ValueError(
-                f"{type(self).__name__} needs a Discrete action space (one action an arm), got {self.action_space}"
+                f"{type(self).__name__} ({self.name}) cannot play {env_name(self.env)}: it needs a Bandit-v0 env"
             )
         self.k = int(self.action_space.n)
         if self.seed is not None:
@@ -348,13 +349,6 @@ class BanditAgent(Agent):
         return rule.estimates[0].copy()
 
 
-def _check_alpha(alpha, name: str = "alpha") -> None:
-    _check(
-        alpha is None or (_is_number(alpha) and 0 < alpha <= 1),
-        f"{name} must be None (sample averages) or a step size in (0, 1], got {alpha!r}",
-    )
-
-
 class EpsilonGreedy(BanditAgent):
     """Epsilon-greedy action values, with sample averages or a constant step size.
 
@@ -369,17 +363,11 @@ class EpsilonGreedy(BanditAgent):
 
     @dataclass
     class Config:
-        epsilon: float = 0.1  # probability of pulling a uniformly random arm
-        alpha: float | None = None  # constant step size in (0, 1]; None for sample averages
-        initial_value: float = 0.0  # Q(a) before any pull; set it high for optimistic initial values
-
-        def __post_init__(self):
-            _check(
-                _is_number(self.epsilon) and 0 <= self.epsilon <= 1,
-                f"epsilon must be a probability in [0, 1], got {self.epsilon!r}",
-            )
-            _check_alpha(self.alpha)
-            _check(_is_number(self.initial_value), f"initial_value must be a finite number, got {self.initial_value!r}")
+        epsilon: float = hyperparameter(0.1, Number(0, 1))  # probability of pulling a uniformly random arm
+        alpha: float | None = hyperparameter(
+            None, Number(0, 1, low_open=True, optional=True)
+        )  # constant step size in (0, 1]; None for sample averages
+        initial_value: float = hyperparameter(0.0, Number())  # Q(a) before any pull; high for optimistic initial values
 
 
 class UCB(BanditAgent):
@@ -390,14 +378,13 @@ class UCB(BanditAgent):
 
     @dataclass
     class Config:
-        c: float = 2.0  # exploration weight of the confidence bonus, >= 0
-        alpha: float | None = None  # constant step size in (0, 1]; None for sample averages
-        initial_value: float = 0.0  # Q(a) before any pull (each arm is pulled once first anyway)
-
-        def __post_init__(self):
-            _check(_is_number(self.c) and self.c >= 0, f"c must be a finite number >= 0, got {self.c!r}")
-            _check_alpha(self.alpha)
-            _check(_is_number(self.initial_value), f"initial_value must be a finite number, got {self.initial_value!r}")
+        c: float = hyperparameter(2.0, Number(0))  # exploration weight of the confidence bonus, >= 0
+        alpha: float | None = hyperparameter(
+            None, Number(0, 1, low_open=True, optional=True)
+        )  # constant step size in (0, 1]; None for sample averages
+        initial_value: float = hyperparameter(
+            0.0, Number()
+        )  # Q(a) before any pull (each arm is pulled once first anyway)
 
 
 THOMPSON_PRIORS = ("auto", "gaussian", "beta")
@@ -411,20 +398,14 @@ class ThompsonSampling(BanditAgent):
 
     @dataclass
     class Config:
-        prior: str = "auto"  # "beta", "gaussian", or "auto": beta on bernoulli arms, else gaussian
-        prior_mean: float = 0.0  # gaussian prior's mean of q*(a)
-        prior_std: float = 1.0  # gaussian prior's standard deviation of q*(a)
-        noise_std: float = 1.0  # the reward noise's standard deviation, assumed known
-
-        def __post_init__(self):
-            _check(
-                self.prior in THOMPSON_PRIORS,
-                f"prior must be one of {', '.join(map(repr, THOMPSON_PRIORS))}, got {self.prior!r}",
-            )
-            _check(_is_number(self.prior_mean), f"prior_mean must be a finite number, got {self.prior_mean!r}")
-            for name in ("prior_std", "noise_std"):
-                value = getattr(self, name)
-                _check(_is_number(value) and value > 0, f"{name} must be a positive number, got {value!r}")
+        prior: str = hyperparameter(
+            "auto", Choice(*THOMPSON_PRIORS)
+        )  # "beta", "gaussian", or "auto": beta on bernoulli arms, else gaussian
+        prior_mean: float = hyperparameter(0.0, Number())  # gaussian prior's mean of q*(a)
+        prior_std: float = hyperparameter(1.0, Number(0, low_open=True))  # gaussian prior's standard deviation of q*(a)
+        noise_std: float = hyperparameter(
+            1.0, Number(0, low_open=True)
+        )  # the reward noise's standard deviation, assumed known
 
 
 class GradientBandit(BanditAgent):
@@ -435,16 +416,11 @@ class GradientBandit(BanditAgent):
 
     @dataclass
     class Config:
-        alpha: float = 0.1  # step size of the preference update, > 0
-        use_baseline: bool = True  # compare rewards with the average reward (False: with 0)
-        baseline_alpha: float | None = None  # constant step size of the baseline; None for the plain average
-
-        def __post_init__(self):
-            _check(_is_number(self.alpha) and self.alpha > 0, f"alpha must be a positive number, got {self.alpha!r}")
-            _check(
-                isinstance(self.use_baseline, bool), f"use_baseline must be True or False, got {self.use_baseline!r}"
-            )
-            _check_alpha(self.baseline_alpha, "baseline_alpha")
+        alpha: float = hyperparameter(0.1, Number(0, low_open=True))  # step size of the preference update, > 0
+        use_baseline: bool = hyperparameter(True, Flag())  # compare rewards with the average reward (False: with 0)
+        baseline_alpha: float | None = hyperparameter(
+            None, Number(0, 1, low_open=True, optional=True)
+        )  # constant step size of the baseline; None: the plain average
 
 
 # ====================================================================== the testbed
@@ -514,7 +490,9 @@ def make_rule(spec, n_problems: int, k: int, arms: str = GAUSSIAN) -> BanditRule
         f"{cls.__name__} has no hyperparameter {', '.join(map(repr, unknown))}; "
         f"its hyperparameters are: {', '.join(sorted(known))}",
     )
-    return cls.rule_class(cls.Config(**kwargs), n_problems=n_problems, k=k, arms=arms)
+    config = cls.Config(**kwargs)
+    check_config(config)
+    return cls.rule_class(config, n_problems=n_problems, k=k, arms=arms)
 
 
 def testbed(

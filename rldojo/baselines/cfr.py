@@ -48,7 +48,8 @@ import dataclasses
 
 import numpy as np
 
-from rldojo.baselines.agent import Agent, TrainingRun
+from rldojo.baselines.agent import Agent, Flag, TrainingRun, hyperparameter
+from rldojo.baselines.nets import env_name
 from rldojo.envs.cards.analysis import exploitability, game_tree, nash_conv
 from rldojo.envs.cards.games import NUM_ACTIONS, get_game
 
@@ -69,12 +70,17 @@ class CFR(Agent):
 
     @dataclasses.dataclass
     class Config:
-        alternating_updates: bool = True  # update one player, then the other against its new strategy
+        alternating_updates: bool = hyperparameter(
+            True, Flag()
+        )  # update one player, then the other against its new strategy
 
     def _setup(self) -> None:
-        game = getattr(self.env.unwrapped, "game", None)
+        game = getattr(getattr(self.env, "unwrapped", self.env), "game", None)
         if game is None:
-            raise ValueError("CFR needs a card game env (KuhnPoker-v0 or LeducHoldem-v0)")
+            raise ValueError(
+                f"{type(self).__name__} ({self.name}) cannot play {env_name(self.env)}: "
+                "it needs a card game env (KuhnPoker-v0 or LeducHoldem-v0)"
+            )
         self.game = get_game(game)
         self.tree = game_tree(self.game)
         shape = (self.tree.num_infosets, NUM_ACTIONS)

@@ -71,7 +71,7 @@ import torch.nn.functional as F
 from gymnasium import spaces
 from torch import nn
 
-from rldojo.baselines.agent import Agent, TrainingRun
+from rldojo.baselines.agent import Agent, Choice, Flag, Integer, Number, Sizes, TrainingRun, hyperparameter
 from rldojo.baselines.buffers import ReplayBuffer
 from rldojo.baselines.kernels import NumpyMLPQFunction
 from rldojo.baselines.nets import NatureCNN, check_spaces, flat_size, is_image_space, mlp
@@ -237,54 +237,57 @@ class DQN(Agent):
 
     @dataclasses.dataclass
     class Config:
-        form: str = "standard"  # "course": online update per step, no replay; "standard": replay + target network
-        learning_rate: float = 1e-3  # Adam's step size
-        gamma: float = 0.99  # discount factor
-        hidden_sizes: tuple = (64, 64)  # hidden widths of the MLP (the course's QNetwork has two)
-        epsilon_start: float = 1.0  # exploration rate at the start
-        epsilon_end: float = 0.05  # exploration rate's floor
-        epsilon_decay: float = 0.995  # per-episode multiplicative decay (the course's schedule)
-        exploration_fraction: float | None = None  # if set: linear decay over this fraction of the steps
-        buffer_size: int = 50_000  # replay capacity
-        batch_size: int = 64  # minibatch size
-        learning_starts: int = 1_000  # env steps collected before the first update
-        train_freq: int = 1  # env steps between updates
-        gradient_steps: int = 1  # gradient steps per update
-        target_update_interval: int = 500  # env steps between target syncs
-        tau: float = 1.0  # 1.0 = hard copy; < 1 = Polyak averaging at every sync
-        double_dqn: bool = True  # online net picks a', target net values it
-        dueling: bool = False  # value + advantage heads
-        n_step: int = 1  # n-step returns
-        loss: str = "mse"  # "mse" (the course's) or "huber"
-        max_grad_norm: float | None = 10.0  # global gradient-norm clip; None for none
-        cnn: bool | None = None  # NatureCNN torso; None = for uint8 image observations
-        features_dim: int = 256  # CNN output width
-        cnn_channels: tuple | None = None  # widths of lighter 3x3 stride-2 conv layers; None = NatureCNN's
-        backend: str = "auto"  # "auto", "torch" or "numpy"
+        form: str = hyperparameter(
+            "standard", Choice(*FORMS)
+        )  # "course": online update per step, no replay; "standard": replay + target network
+        learning_rate: float = hyperparameter(1e-3, Number(0, low_open=True))  # Adam's step size
+        gamma: float = hyperparameter(0.99, Number(0, 1))  # discount factor
+        hidden_sizes: tuple = hyperparameter(
+            (64, 64), Sizes()
+        )  # hidden widths of the MLP (the course's QNetwork has two)
+        epsilon_start: float = hyperparameter(1.0, Number(0, 1))  # exploration rate at the start
+        epsilon_end: float = hyperparameter(0.05, Number(0, 1))  # exploration rate's floor
+        epsilon_decay: float = hyperparameter(
+            0.995, Number(0, 1, low_open=True)
+        )  # per-episode multiplicative decay (the course's schedule)
+        exploration_fraction: float | None = hyperparameter(
+            None, Number(0, 1, low_open=True, optional=True)
+        )  # if set: linear decay over this fraction of the steps
+        buffer_size: int = hyperparameter(50_000, Integer(1))  # replay capacity
+        batch_size: int = hyperparameter(64, Integer(1))  # minibatch size
+        learning_starts: int = hyperparameter(1_000, Integer(0))  # env steps collected before the first update
+        train_freq: int = hyperparameter(1, Integer(1))  # env steps between updates
+        gradient_steps: int = hyperparameter(1, Integer(1))  # gradient steps per update
+        target_update_interval: int = hyperparameter(500, Integer(1))  # env steps between target syncs
+        tau: float = hyperparameter(
+            1.0, Number(0, 1, low_open=True)
+        )  # 1.0 = hard copy; < 1 = Polyak averaging at every sync
+        double_dqn: bool = hyperparameter(True, Flag())  # online net picks a', target net values it
+        dueling: bool = hyperparameter(False, Flag())  # value + advantage heads
+        n_step: int = hyperparameter(1, Integer(1))  # n-step returns
+        loss: str = hyperparameter("mse", Choice(*LOSSES))  # "mse" (the course's) or "huber"
+        max_grad_norm: float | None = hyperparameter(
+            10.0, Number(0, low_open=True, optional=True)
+        )  # global gradient-norm clip; None for none
+        cnn: bool | None = hyperparameter(
+            None, Flag(optional=True)
+        )  # NatureCNN torso; None = for uint8 image observations
+        features_dim: int = hyperparameter(256, Integer(1))  # CNN output width
+        cnn_channels: tuple | None = hyperparameter(
+            None, Sizes(allow_empty=False, optional=True)
+        )  # widths of lighter 3x3 stride-2 conv layers; None = NatureCNN's
+        backend: str = hyperparameter("auto", Choice(*BACKENDS))  # "auto", "torch" or "numpy"
 
     # -- construction ----------------------------------------------------------------
 
     def _setup(self) -> None:
         c = self.config
-        if c.form not in FORMS:
-            raise ValueError(f"form must be one of {FORMS}, got {c.form!r}")
-        if c.backend not in BACKENDS:
-            raise ValueError(f"backend must be one of {BACKENDS}, got {c.backend!r}")
-        if c.loss not in LOSSES:
-            raise ValueError(f"loss must be one of {LOSSES}, got {c.loss!r}")
-        check_spaces(self.observation_space, self.action_space, "DQN")
+        check_spaces(self.observation_space, self.action_space, "DQN (dqn)", self.env)
         space = self.observation_space
-        if c.n_step < 1:
-            raise ValueError(f"n_step must be >= 1, got {c.n_step}")
         if c.form == "course" and c.n_step != 1:
             raise ValueError("n_step > 1 needs the replay buffer: use form='standard'")
-        for name in ("buffer_size", "batch_size", "train_freq", "gradient_steps", "target_update_interval"):
-            if getattr(c, name) < 1:
-                raise ValueError(f"{name} must be >= 1, got {getattr(c, name)}")
-        if not 0.0 < c.tau <= 1.0:
-            raise ValueError(f"tau must be in (0, 1], got {c.tau}")
-        if not 0.0 <= c.epsilon_end <= c.epsilon_start <= 1.0:
-            raise ValueError(f"need 0 <= epsilon_end <= epsilon_start <= 1, got {c.epsilon_end}, {c.epsilon_start}")
+        if not c.epsilon_end <= c.epsilon_start:
+            raise ValueError(f"need epsilon_end <= epsilon_start, got {c.epsilon_end}, {c.epsilon_start}")
 
         self.n_actions = int(self.action_space.n)
         self.use_cnn = is_image_space(space) if c.cnn is None else bool(c.cnn)

@@ -130,11 +130,35 @@ ACTIVATIONS = {"tanh": nn.Tanh, "relu": nn.ReLU}
 MASKED_LOGIT = -1e9  # a finite "minus infinity": exp() gives 0, and 0 * it stays 0 in the entropy
 
 
-def check_spaces(observation_space: spaces.Space, action_space: spaces.Space, who: str) -> None:
+def env_name(env) -> str:
+    """An env's registered id (with its class name), or its class name: for messages."""
+    spec = getattr(env, "spec", None)
+    base = getattr(env, "unwrapped", env)
+    if spec is not None and getattr(spec, "id", None):
+        return f"{spec.id} ({type(base).__name__})"
+    return type(base).__name__
+
+
+def check_spaces(
+    observation_space: spaces.Space,
+    action_space: spaces.Space,
+    who: str,
+    env=None,
+    observations: tuple[type[spaces.Space], ...] = (spaces.Box, spaces.Discrete, spaces.MultiBinary),
+    hint: str = "",
+) -> None:
+    """A ValueError naming the agent (and the env, when given) unless the spaces are ones ``who`` can handle.
+
+    :param observations: the observation space types ``who`` takes
+    :param hint: a sentence appended to the message (what to use instead)
+    """
+    on = f" {env_name(env)}" if env is not None else ""
+    tail = f"; {hint}" if hint else ""
     if not isinstance(action_space, spaces.Discrete):
-        raise ValueError(f"{who} needs a Discrete action space, got {action_space}")
-    if not isinstance(observation_space, (spaces.Box, spaces.Discrete, spaces.MultiBinary)):
-        raise ValueError(f"{who} needs a Box, Discrete or MultiBinary observation space, got {observation_space}")
+        raise ValueError(f"{who} cannot play{on}: it needs a Discrete action space, got {action_space}{tail}")
+    if not isinstance(observation_space, observations):
+        kinds = " or ".join(t.__name__ for t in observations)
+        raise ValueError(f"{who} cannot play{on}: it needs a {kinds} observation space, got {observation_space}{tail}")
 
 
 def linear_layers(net: nn.Sequential) -> list[nn.Linear]:

@@ -55,7 +55,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from rldojo.baselines.agent import Agent, TrainingRun
+from rldojo.baselines.agent import Agent, Choice, Flag, Integer, Number, Sizes, TrainingRun, hyperparameter
 from rldojo.baselines.buffers import RolloutBuffer, SingleEnv, VectorEnvs, collect_rollout, make_envs
 from rldojo.baselines.kernels import NumpyActorCritic, NumpyPPOGradients
 from rldojo.baselines.nets import ACTIVATIONS, MASKED_LOGIT, actor_and_critic, check_spaces, obs_to_tensor
@@ -85,37 +85,44 @@ class PPO(Agent):
 
     @dataclasses.dataclass
     class Config:
-        n_envs: int = 1  # envs in a SyncVectorEnv made from the env's spec (a VectorEnv passed in sets its own)
-        n_steps: int = 2048  # steps per env in each rollout
-        batch_size: int = 64  # minibatch size of the update
-        n_epochs: int = 10  # passes over each rollout
-        learning_rate: float = 3e-4  # Adam step size
-        anneal_lr: bool = False  # decay the learning rate linearly to 0 over a learn call (rl-zoo's "lin_")
-        gamma: float = 0.99  # discount factor
-        gae_lambda: float = 0.95  # GAE's bias-variance trade-off (1 = Monte Carlo returns)
-        clip_epsilon: float = 0.2  # the course's clip_epsilon: how far the ratio may move from 1
-        anneal_clip: bool = False  # decay clip_epsilon linearly to 0 over a learn call
-        normalize_advantage: bool = True  # standardise advantages within each minibatch
-        ent_coef: float = 0.0  # weight of the entropy bonus
-        vf_coef: float = 0.5  # weight of the value loss
-        max_grad_norm: float = 0.5  # gradient clipping by global norm
-        target_kl: float | None = None  # stop the epochs early when the approximate KL exceeds this
-        hidden_sizes: tuple[int, ...] = (64, 64)  # hidden layers of the actor and of the critic
-        activation: str = "tanh"  # "tanh" or "relu"
-        analytic_gradients: bool = True  # the backward pass written out in numpy (faster); False: autograd, same result
+        n_envs: int = hyperparameter(
+            1, Integer(1)
+        )  # envs in a SyncVectorEnv made from the env's spec (a VectorEnv passed in sets its own)
+        n_steps: int = hyperparameter(2048, Integer(1))  # steps per env in each rollout
+        batch_size: int = hyperparameter(64, Integer(1))  # minibatch size of the update
+        n_epochs: int = hyperparameter(10, Integer(1))  # passes over each rollout
+        learning_rate: float = hyperparameter(3e-4, Number(0, low_open=True))  # Adam step size
+        anneal_lr: bool = hyperparameter(
+            False, Flag()
+        )  # decay the learning rate linearly to 0 over a learn call (rl-zoo's "lin_")
+        gamma: float = hyperparameter(0.99, Number(0, 1))  # discount factor
+        gae_lambda: float = hyperparameter(
+            0.95, Number(0, 1)
+        )  # GAE's bias-variance trade-off (1 = Monte Carlo returns)
+        clip_epsilon: float = hyperparameter(
+            0.2, Number(0, low_open=True)
+        )  # the course's clip_epsilon: how far the ratio may move from 1
+        anneal_clip: bool = hyperparameter(False, Flag())  # decay clip_epsilon linearly to 0 over a learn call
+        normalize_advantage: bool = hyperparameter(True, Flag())  # standardise advantages within each minibatch
+        ent_coef: float = hyperparameter(0.0, Number(0))  # weight of the entropy bonus
+        vf_coef: float = hyperparameter(0.5, Number(0))  # weight of the value loss
+        max_grad_norm: float = hyperparameter(0.5, Number(0, low_open=True))  # gradient clipping by global norm
+        target_kl: float | None = hyperparameter(
+            None, Number(0, low_open=True, optional=True)
+        )  # stop the epochs early when the approximate KL exceeds this
+        hidden_sizes: tuple[int, ...] = hyperparameter(
+            (64, 64), Sizes()
+        )  # hidden layers of the actor and of the critic
+        activation: str = hyperparameter("tanh", Choice(*ACTIVATIONS))  # "tanh" or "relu"
+        analytic_gradients: bool = hyperparameter(
+            True, Flag()
+        )  # the backward pass written out in numpy (faster); False: autograd, same result
 
     # -- networks -------------------------------------------------------------------------
 
     def _setup(self) -> None:
         c = self.config
-        for field_name in ("n_envs", "n_steps", "batch_size", "n_epochs"):
-            if int(getattr(c, field_name)) < 1:
-                raise ValueError(f"{field_name} must be a positive integer, got {getattr(c, field_name)}")
-        if c.activation not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {c.activation!r}")
-        if not c.clip_epsilon > 0.0:
-            raise ValueError(f"clip_epsilon must be positive, got {c.clip_epsilon}")
-        check_spaces(self.observation_space, self.action_space, type(self).__name__)
+        check_spaces(self.observation_space, self.action_space, f"{type(self).__name__} ({self.name})", self.env)
         self.n_actions = int(self.action_space.n)
         # The actor and the critic are separate networks, as in the course's actor-critic slides.
         self.actor, self.critic = actor_and_critic(self.observation_space, self.n_actions, c.hidden_sizes, c.activation)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import importlib
 import os
+import reprlib
 from pathlib import Path
 from typing import Any
 
 from rldojo.baselines.checkpoint import checkpoint_kind, read_checkpoint
 
-__all__ = ["AGENTS", "agent_class", "class_of_checkpoint", "load_agent", "make_agent"]
+__all__ = ["AGENTS", "agent_class", "check_env", "class_of_checkpoint", "load_agent", "make_agent"]
 
 # make_agent's names. Values are "module:callable"; only these are ever imported
 # when a checkpoint is loaded, so a checkpoint cannot name arbitrary code.
@@ -53,12 +54,44 @@ def agent_class(name: str) -> Any:
     return _import(AGENTS[name])
 
 
+def check_env(env: Any) -> None:
+    """Refuse what is not an env an agent can take.
+
+    A ``gymnasium.Env``, a Gymnasium ``VectorEnv``, a stable-baselines3 ``VecEnv`` or a registered
+    env id passes; anything else is a TypeError saying what it is, and an unknown id a ValueError naming it.
+    """
+    import gymnasium as gym
+    from gymnasium.vector import VectorEnv
+
+    if isinstance(env, str):
+        try:
+            gym.spec(env)
+        except gym.error.Error as error:
+            raise ValueError(f"unknown env id {env!r}: no registered environment has it ({error})") from None
+        return
+    if isinstance(env, (gym.Env, VectorEnv)):
+        return
+    try:
+        from stable_baselines3.common.vec_env import VecEnv
+    except ImportError:  # stable-baselines3 not installed: its VecEnvs cannot be here either
+        pass
+    else:
+        if isinstance(env, VecEnv):
+            return
+    raise TypeError(
+        "env must be a gymnasium.Env, a Gymnasium VectorEnv, a stable-baselines3 VecEnv or a registered env id, "
+        f"got {type(env).__name__} {reprlib.repr(env)}"
+    )
+
+
 def make_agent(name: str, env: Any, **kwargs: Any) -> Any:
     """Build the agent registered under ``name`` on ``env`` (an env or an env id).
 
     >>> agent = make_agent("qlearning", gym.make("Maze-v0", obs_mode="index"), seed=0)
     """
-    return agent_class(name)(env, **kwargs)
+    cls = agent_class(name)
+    check_env(env)
+    return cls(env, **kwargs)
 
 
 def class_of_checkpoint(path: str | os.PathLike, stored_class: str) -> Any:

@@ -46,7 +46,7 @@ import torch
 from gymnasium.vector import VectorEnv
 from torch import nn
 
-from rldojo.baselines.agent import Agent, TrainingRun
+from rldojo.baselines.agent import Agent, Choice, Flag, Integer, Number, Sizes, TrainingRun, hyperparameter
 from rldojo.baselines.nets import check_spaces, flat_size, mlp, obs_to_tensor
 from rldojo.envs.common import action_mask
 
@@ -66,27 +66,35 @@ class Reinforce(Agent):
 
     @dataclasses.dataclass
     class Config:
-        learning_rate: float = 1e-3  # Adam step size (the course's lr)
-        batch_episodes: int = 10  # episodes per update (the course updates every 10 queries)
-        gamma: float = 0.99  # discount of the reward-to-go in multi-step episodes (1 = undiscounted)
-        baseline: str = "batch_mean"  # "batch_mean" (the course), "value" (a learned V(s)) or "none"
-        normalize_advantages: bool = False  # also divide the advantages by their standard deviation
-        hidden_sizes: tuple[int, ...] = (64,)  # the course's PolicyNetwork: one hidden layer of 64
-        value_learning_rate: float = 1e-3  # Adam step size of the value baseline
-        ent_coef: float = 0.0  # weight of an entropy bonus (0 in the course)
-        max_grad_norm: float | None = None  # clip the policy gradient's norm (None: no clipping)
+        learning_rate: float = hyperparameter(1e-3, Number(0, low_open=True))  # Adam step size (the course's lr)
+        batch_episodes: int = hyperparameter(
+            10, Integer(1)
+        )  # episodes per update (the course updates every 10 queries)
+        gamma: float = hyperparameter(
+            0.99, Number(0, 1)
+        )  # discount of the reward-to-go in multi-step episodes (1 = undiscounted)
+        baseline: str = hyperparameter(
+            "batch_mean", Choice(*BASELINES)
+        )  # "batch_mean" (the course), "value" (a learned V(s)) or "none"
+        normalize_advantages: bool = hyperparameter(
+            False, Flag()
+        )  # also divide the advantages by their standard deviation
+        hidden_sizes: tuple[int, ...] = hyperparameter(
+            (64,), Sizes()
+        )  # the course's PolicyNetwork: one hidden layer of 64
+        value_learning_rate: float = hyperparameter(
+            1e-3, Number(0, low_open=True)
+        )  # Adam step size of the value baseline
+        ent_coef: float = hyperparameter(0.0, Number(0))  # weight of an entropy bonus (0 in the course)
+        max_grad_norm: float | None = hyperparameter(
+            None, Number(0, low_open=True, optional=True)
+        )  # clip the policy gradient's norm (None: no clipping)
 
     def _setup(self) -> None:
         c = self.config
-        if int(c.batch_episodes) < 1:
-            raise ValueError(f"batch_episodes must be a positive integer, got {c.batch_episodes}")
-        if c.baseline not in BASELINES:
-            raise ValueError(f"baseline must be one of {', '.join(BASELINES)}, got {c.baseline!r}")
-        if not 0.0 <= c.gamma <= 1.0:
-            raise ValueError(f"gamma must be in [0, 1], got {c.gamma}")
         if isinstance(self.env, VectorEnv):
             raise ValueError("Reinforce plays one env (whole episodes in turn); pass a single env, not a VectorEnv")
-        check_spaces(self.observation_space, self.action_space, "Reinforce")
+        check_spaces(self.observation_space, self.action_space, "Reinforce (reinforce)", self.env)
         self.n_actions = int(self.action_space.n)
         n_inputs = flat_size(self.observation_space)
         hidden = tuple(int(h) for h in c.hidden_sizes)

@@ -83,9 +83,11 @@ import itertools
 
 import numpy as np
 
-from rldojo.baselines.agent import Agent, TrainingRun
+from rldojo.baselines.agent import Agent, Integer, Number, TrainingRun, hyperparameter
 from rldojo.baselines.go_shapes import MAX_WINDOW, BoardShapes
+from rldojo.baselines.nets import env_name
 from rldojo.envs.go.board import BLACK, WHITE, GoBoard, board_from_planes
+from rldojo.envs.go.env import GoEnv
 from rldojo.envs.go.opponents import move_effects
 
 # Sizes of the feature blocks; their offsets are computed per board size.
@@ -269,17 +271,29 @@ class SelfPlaySarsa(Agent):
 
     @dataclasses.dataclass
     class Config:
-        learning_rate: float = 0.1  # step size at the start, divided among the features that are on
-        learning_rate_end: float = 0.02  # step size at the end of training (linear decay)
-        gamma: float = 0.9  # discount: below 1 it prefers winning sooner and damps the noise of long games
-        epsilon_start: float = 0.3  # exploration at the start of training
-        epsilon_end: float = 0.05  # exploration after the decay
-        exploration_fraction: float = 0.6  # fraction of the budget over which epsilon decays linearly
-        score_weight: float = 0.5  # final reward = (1 - w) * (+1/-1/0 result) + w * (score margin / N*N)
-        shape_window: int = 3  # whole-board shapes of the position after the move, windows up to this side; 0: none
+        learning_rate: float = hyperparameter(
+            0.1, Number(0, low_open=True)
+        )  # step size at the start, divided among the features that are on
+        learning_rate_end: float = hyperparameter(0.02, Number(0))  # step size at the end of training (linear decay)
+        gamma: float = hyperparameter(
+            0.9, Number(0, 1)
+        )  # discount: below 1 it prefers winning sooner and damps the noise of long games
+        epsilon_start: float = hyperparameter(0.3, Number(0, 1))  # exploration at the start of training
+        epsilon_end: float = hyperparameter(0.05, Number(0, 1))  # exploration after the decay
+        exploration_fraction: float = hyperparameter(
+            0.6, Number(0, 1, low_open=True)
+        )  # fraction of the budget over which epsilon decays linearly
+        score_weight: float = hyperparameter(
+            0.5, Number(0, 1)
+        )  # final reward = (1 - w) * (+1/-1/0 result) + w * (score margin / N*N)
+        shape_window: int = hyperparameter(
+            3, Integer(0, MAX_WINDOW)
+        )  # whole-board shapes of the position after the move, windows up to this side; 0: none
 
     def _setup(self) -> None:
-        base = self.env.unwrapped
+        base = getattr(self.env, "unwrapped", self.env)
+        if not isinstance(base, GoEnv):
+            raise ValueError(f"SelfPlaySarsa (selfplay-sarsa) cannot play {env_name(self.env)}: it needs a Go-v0 env")
         self.board_size = int(base.board_size)
         self.komi = float(base.komi)
         self.ko_rule = str(base.ko_rule)

@@ -44,7 +44,8 @@ import dataclasses
 import numpy as np
 from gymnasium import spaces
 
-from rldojo.baselines.agent import Agent, TrainingRun
+from rldojo.baselines.agent import Agent, Number, TrainingRun, hyperparameter
+from rldojo.baselines.nets import check_spaces
 from rldojo.envs.common import action_mask
 
 
@@ -53,30 +54,29 @@ class _TabularTD(Agent):
 
     @dataclasses.dataclass
     class Config:
-        learning_rate: float = 0.1  # alpha, the step size of the TD update
-        gamma: float = 0.99  # discount factor
-        epsilon_start: float = 1.0  # exploration rate of the first episode
-        epsilon_end: float = 0.01  # the floor the exploration rate decays to
-        epsilon_decay: float = 0.995  # epsilon *= epsilon_decay after every episode (the course's schedule)
-        initial_q: float = 0.0  # the value every table entry starts at (optimistic values explore more)
+        learning_rate: float = hyperparameter(0.1, Number(0, 1, low_open=True))  # alpha, the step size of the TD update
+        gamma: float = hyperparameter(0.99, Number(0, 1))  # discount factor
+        epsilon_start: float = hyperparameter(1.0, Number(0, 1))  # exploration rate of the first episode
+        epsilon_end: float = hyperparameter(0.01, Number(0, 1))  # the floor the exploration rate decays to
+        epsilon_decay: float = hyperparameter(
+            0.995, Number(0, 1, low_open=True)
+        )  # epsilon *= epsilon_decay after every episode (the course's schedule)
+        initial_q: float = hyperparameter(
+            0.0, Number()
+        )  # the value every table entry starts at (optimistic values explore more)
 
     def _setup(self) -> None:
-        if not isinstance(self.observation_space, spaces.Discrete):
-            raise ValueError(
-                f"{type(self).__name__} needs a Discrete observation space (a table has one row per state), "
-                f"got {self.observation_space}; use obs_mode='index' for Maze-v0, or DQN for other spaces"
-            )
-        if not isinstance(self.action_space, spaces.Discrete):
-            raise ValueError(f"{type(self).__name__} needs a Discrete action space, got {self.action_space}")
+        check_spaces(
+            self.observation_space,
+            self.action_space,
+            f"{type(self).__name__} ({self.name})",
+            self.env,
+            observations=(spaces.Discrete,),
+            hint="a table has one row per state: use obs_mode='index' for Maze-v0, or DQN for other spaces",
+        )
         c = self.config
-        if not 0.0 < c.learning_rate <= 1.0:
-            raise ValueError(f"learning_rate must be in (0, 1], got {c.learning_rate}")
-        if not 0.0 <= c.gamma <= 1.0:
-            raise ValueError(f"gamma must be in [0, 1], got {c.gamma}")
-        if not 0.0 <= c.epsilon_end <= c.epsilon_start <= 1.0:
-            raise ValueError(f"need 0 <= epsilon_end <= epsilon_start <= 1, got {c.epsilon_end}, {c.epsilon_start}")
-        if not 0.0 < c.epsilon_decay <= 1.0:
-            raise ValueError(f"epsilon_decay must be in (0, 1], got {c.epsilon_decay}")
+        if not c.epsilon_end <= c.epsilon_start:
+            raise ValueError(f"need epsilon_end <= epsilon_start, got {c.epsilon_end}, {c.epsilon_start}")
         self.n_states = int(self.observation_space.n)
         self.n_actions = int(self.action_space.n)
         self.state_offset = int(self.observation_space.start)

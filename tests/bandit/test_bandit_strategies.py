@@ -160,16 +160,16 @@ def test_stochastic_predict_explores_without_learning():
 @pytest.mark.parametrize(
     "name, kwargs, message",
     [
-        ("bandit-epsilon-greedy", {"epsilon": 1.5}, "epsilon must be a probability in \\[0, 1\\]"),
+        ("bandit-epsilon-greedy", {"epsilon": 1.5}, "epsilon must be a number in \\[0, 1\\]"),
         (
             "bandit-epsilon-greedy",
             {"alpha": 0.0},
-            "alpha must be None \\(sample averages\\) or a step size in \\(0, 1\\]",
+            "alpha must be None or a number in \\(0, 1\\]",
         ),
-        ("bandit-ucb", {"c": -1.0}, "c must be a finite number >= 0"),
+        ("bandit-ucb", {"c": -1.0}, "c must be a finite number of at least 0"),
         ("bandit-thompson", {"prior": "dirichlet"}, "prior must be one of 'auto', 'gaussian', 'beta'"),
-        ("bandit-thompson", {"noise_std": 0.0}, "noise_std must be a positive number"),
-        ("bandit-gradient", {"alpha": -0.1}, "alpha must be a positive number"),
+        ("bandit-thompson", {"noise_std": 0.0}, "noise_std must be a finite number greater than 0"),
+        ("bandit-gradient", {"alpha": -0.1}, "alpha must be a finite number greater than 0"),
         ("bandit-gradient", {"baseline_alpha": 2.0}, "baseline_alpha must be None"),
         ("bandit-ucb", {"epsilon": 0.1}, "UCB has no hyperparameter 'epsilon'"),
     ],
@@ -180,7 +180,7 @@ def test_bad_hyperparameters_raise_clear_errors(name, kwargs, message):
 
 
 def test_bandit_agents_need_a_discrete_action_space():
-    with pytest.raises(ValueError, match="needs a Discrete action space"):
+    with pytest.raises(ValueError, match="needs a Bandit-v0 env"):
         make_agent("bandit-ucb", gym.make("Pendulum-v1"))
 
 

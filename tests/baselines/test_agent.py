@@ -87,7 +87,7 @@ def test_learn_counts_steps_and_records_episodes():
 
 
 def test_learn_rejects_a_non_positive_budget():
-    with pytest.raises(ValueError, match="total_timesteps must be a positive integer"):
+    with pytest.raises(ValueError, match="total_timesteps must be an integer of at least 1"):
         TableAgent(frozen_lake()).learn(0)
 
 

@@ -59,7 +59,7 @@ def test_the_name_is_registered_and_the_course_network_is_linear_relu_linear_rel
         ({"loss": "l1"}, "loss must be one of"),
         ({"form": "course", "n_step": 3}, "n_step > 1 needs the replay buffer"),
         ({"dueling": True, "backend": "numpy"}, "backend='numpy' runs the plain MLP only"),
-        ({"tau": 0.0}, "tau must be in"),
+        ({"tau": 0.0}, r"tau must be a number in \(0, 1\]"),
     ],
 )
 def test_bad_hyperparameters_are_refused(kwargs, match):
@@ -221,7 +221,7 @@ def test_light_cnn_torso_has_the_asked_widths_and_survives_save_and_load(tmp_pat
     loaded = Agent.load(agent.save(tmp_path / "light.pt"))
     frames = np.stack([env.observation_space.sample() for _ in range(8)])
     np.testing.assert_array_equal(loaded.predict(frames)[0], agent.predict(frames)[0])
-    with pytest.raises(ValueError, match="channels must be a non-empty tuple of positive widths"):
+    with pytest.raises(ValueError, match=r"cnn_channels must be None or a non-empty tuple of positive integers"):
         DQN(env, cnn_channels=(8, 0))
 
 

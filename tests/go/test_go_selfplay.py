@@ -174,7 +174,7 @@ def test_shape_window_zero_turns_the_shapes_off_and_a_bad_one_is_refused():
     assert plain.shapes is None and plain.weights[BLACK].shape == (plain.features.size_total,)
     plain.learn(200)
     assert plain.weights[BLACK].any()
-    with pytest.raises(ValueError, match="shape_window must be from 0 to 3"):
+    with pytest.raises(ValueError, match="shape_window must be an integer from 0 to 3"):
         SelfPlaySarsa(GoEnv(board_size=5), shape_window=5)
     with pytest.raises(ValueError, match="shape_window must be from 0 to 2 on a 2x2 board"):
         SelfPlaySarsa(GoEnv(board_size=2), shape_window=3)
