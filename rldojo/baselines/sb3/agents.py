@@ -48,7 +48,16 @@ class _RldojoSB3:
     _masks: ClassVar[bool] = False
     _schedules: ClassVar[tuple[str, ...]] = ("learning_rate",)
 
-    def _rldojo_init(self, sb3_class, env, policy, seed, verbose, monitor_dir, n_envs, kwargs):
+    def __init__(
+        self,
+        env=None,
+        policy=None,
+        seed: int | None = None,
+        verbose: int = 0,
+        monitor_dir=None,
+        n_envs: int = 1,
+        **kwargs,
+    ):
         env_for_policy = env
         if env is not None and not isinstance(env, VecEnv):
             env_for_policy = resolve_env(env)
@@ -66,7 +75,8 @@ class _RldojoSB3:
             kwargs["train_freq"] = tuple(kwargs["train_freq"])
         wrapped = wrap_env(env_for_policy, monitor_dir, int(n_envs), masks=self._masks)
         self.monitor_dir = None if monitor_dir is None else str(monitor_dir)
-        sb3_class.__init__(self, policy, wrapped, seed=seed, verbose=verbose, **kwargs)
+        # The next class in the MRO is the SB3 algorithm (DQN, PPO, A2C or MaskablePPO).
+        super().__init__(policy, wrapped, seed=seed, verbose=verbose, **kwargs)
 
     def _excluded_save_params(self) -> list[str]:
         return [*super()._excluded_save_params(), "monitor_dir"]
@@ -143,18 +153,6 @@ class SB3DQN(_RldojoSB3, DQN):
 
     name = "sb3-dqn"
 
-    def __init__(
-        self,
-        env=None,
-        policy=None,
-        seed: int | None = None,
-        verbose: int = 0,
-        monitor_dir=None,
-        n_envs: int = 1,
-        **kwargs,
-    ):
-        self._rldojo_init(DQN, env, policy, seed, verbose, monitor_dir, n_envs, kwargs)
-
 
 class SB3PPO(_RldojoSB3, PPO):
     """stable-baselines3's PPO, as ``make_agent("sb3-ppo", env, seed=0, **kwargs)`` (arguments as SB3DQN's)."""
@@ -162,35 +160,11 @@ class SB3PPO(_RldojoSB3, PPO):
     name = "sb3-ppo"
     _schedules = ("learning_rate", "clip_range")
 
-    def __init__(
-        self,
-        env=None,
-        policy=None,
-        seed: int | None = None,
-        verbose: int = 0,
-        monitor_dir=None,
-        n_envs: int = 1,
-        **kwargs,
-    ):
-        self._rldojo_init(PPO, env, policy, seed, verbose, monitor_dir, n_envs, kwargs)
-
 
 class SB3A2C(_RldojoSB3, A2C):
     """stable-baselines3's A2C, as ``make_agent("sb3-a2c", env, seed=0, **kwargs)`` (arguments as SB3DQN's)."""
 
     name = "sb3-a2c"
-
-    def __init__(
-        self,
-        env=None,
-        policy=None,
-        seed: int | None = None,
-        verbose: int = 0,
-        monitor_dir=None,
-        n_envs: int = 1,
-        **kwargs,
-    ):
-        self._rldojo_init(A2C, env, policy, seed, verbose, monitor_dir, n_envs, kwargs)
 
 
 if MaskablePPO is not None:
@@ -206,17 +180,6 @@ if MaskablePPO is not None:
         _masks = True
         _schedules = ("learning_rate", "clip_range")
 
-        def __init__(
-            self,
-            env=None,
-            policy=None,
-            seed: int | None = None,
-            verbose: int = 0,
-            monitor_dir=None,
-            n_envs: int = 1,
-            **kwargs,
-        ):
-            self._rldojo_init(MaskablePPO, env, policy, seed, verbose, monitor_dir, n_envs, kwargs)
 
 else:  # pragma: no cover
 
