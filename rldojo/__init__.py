@@ -40,12 +40,27 @@ _ENVIRONMENTS: list[tuple[str, str, int | None]] = [
     ("CartPolePixels-v0", "rldojo.envs.pixels:CartPolePixelsEnv", 500),
 ]
 
+# id -> its native vector env, made by gym.make_vec(id, num_envs=N, vectorization_mode="vector_entry_point").
+_VECTOR_ENTRY_POINTS: dict[str, str] = {
+    "Maze-v0": "rldojo.envs.maze.vector:MazeVectorEnv",
+    "Bandit-v0": "rldojo.envs.bandit.vector:BanditVectorEnv",
+    "ChatbotFeedback-v0": "rldojo.envs.chatbot.vector:ChatbotFeedbackVectorEnv",
+    "KuhnPoker-v0": "rldojo.envs.cards.vector:KuhnPokerVectorEnv",
+    "LeducHoldem-v0": "rldojo.envs.cards.vector:LeducHoldemVectorEnv",
+    "Go-v0": "rldojo.envs.go.vector:GoVectorEnv",
+}
+
 
 def register_envs() -> None:
     """Register every rldojo environment id; safe to call more than once."""
     for env_id, entry_point, max_episode_steps in _ENVIRONMENTS:
         if env_id not in registry:
-            register(id=env_id, entry_point=entry_point, max_episode_steps=max_episode_steps)
+            register(
+                id=env_id,
+                entry_point=entry_point,
+                max_episode_steps=max_episode_steps,
+                vector_entry_point=_VECTOR_ENTRY_POINTS.get(env_id),
+            )
 
 
 register_envs()

@@ -1,4 +1,4 @@
-"""Test-wide settings: headless pygame, one torch thread, a non-interactive matplotlib."""
+"""Test-wide settings: headless pygame, one torch thread and one BLAS thread, a non-interactive matplotlib."""
 
 import os
 
@@ -11,5 +11,10 @@ import torch
 
 # A second thread does not help on 2 cores, and changing the count mid-process is slow.
 torch.set_num_threads(1)
+
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+# Likewise for numpy's BLAS: its threads slow the small numpy kernels (PPO, DQN) ten-fold on a busy machine.
+threadpool_limits(1)
 
 import rldojo  # noqa: E402,F401  (registers the env ids)

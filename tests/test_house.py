@@ -16,7 +16,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "rldojo"
 
 # Layers, top first: a module may import its own layer and the ones below it, never one above.
-LAYERS = ("rldojo.cli", "rldojo.bench", "rldojo.baselines", "rldojo.envs")
+LAYERS = ("rldojo.cli", "rldojo.gtp", "rldojo.bench", "rldojo.baselines", "rldojo.envs")
 
 # The rules of each game: plain Python and numpy, for agents, tests and oracles to use directly.
 RULES_MODULES = (
@@ -26,6 +26,7 @@ RULES_MODULES = (
     "rldojo.envs.go.board",
     "rldojo.envs.cards.games",
     "rldojo.envs.cards.analysis",
+    "rldojo.envs.cards.batched",
     "rldojo.envs.bandit.rules",
     "rldojo.envs.chatbot.queries",
     "rldojo.envs.options",

@@ -225,7 +225,8 @@ def env_identity(env) -> tuple[str | None, dict | None]:
     if spec is None:
         return None, None
     # make_vec records these beside the env's own options; gym.make does not take them.
-    own_kwargs = {k: v for k, v in spec.kwargs.items() if k not in ("num_envs", "vectorization_mode", "vector_kwargs")}
+    vector_only = ("num_envs", "vectorization_mode", "vector_kwargs", "autoreset_mode")
+    own_kwargs = {k: v for k, v in spec.kwargs.items() if k not in vector_only}
     try:
         kwargs = json.loads(json.dumps(own_kwargs))
     except (TypeError, ValueError):

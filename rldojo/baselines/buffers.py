@@ -322,7 +322,12 @@ def _slice_info(info: dict, i: int) -> dict:
 
 
 def make_envs(env, n_envs: int, agent: Agent):
-    """``env`` as arrays: a VectorEnv as it is, one env alone, or n_envs copies from its spec."""
+    """``env`` as arrays: a VectorEnv as it is, one env alone, or n_envs copies from its spec.
+
+    The copies are the id's native rldojo vector env (its ``vector_entry_point``, numpy-batched)
+    when it has one and the env carries no extra wrappers, else Gymnasium's ``SyncVectorEnv``; both reset
+    an ended env in the same step (``SAME_STEP``).
+    """
     if isinstance(env, VectorEnv):
         return VectorEnvs(env, agent)
     if n_envs == 1:
@@ -332,10 +337,35 @@ def make_envs(env, n_envs: int, agent: Agent):
         raise ValueError(
             "n_envs > 1 needs an env made by gym.make (it copies the env's spec); or pass a gymnasium VectorEnv"
         )
-    vector = gym.make_vec(
-        spec, num_envs=n_envs, vectorization_mode="sync", vector_kwargs={"autoreset_mode": AutoresetMode.SAME_STEP}
-    )
+    vector = _native_copies(spec, n_envs)
+    if vector is None:
+        vector = gym.make_vec(
+            spec, num_envs=n_envs, vectorization_mode="sync", vector_kwargs={"autoreset_mode": AutoresetMode.SAME_STEP}
+        )
     return VectorEnvs(vector, agent, source=env)
+
+
+def _native_copies(spec, n_envs: int) -> VectorEnv | None:
+    """``n_envs`` copies of the env of ``spec`` as its native vector env, or None where it has none.
+
+    Not for an env with wrappers of its own (the native env would lack them) or a window to show.
+    A native env refuses options it cannot batch (a human rater, say) with a ValueError; then
+    the copies are Gymnasium's ``SyncVectorEnv``, which runs the single envs as they are.
+    """
+    if spec.vector_entry_point is None or spec.additional_wrappers:
+        return None
+    # Only rldojo's own, which behave exactly as SyncVectorEnv of the single env and take
+    # autoreset_mode; Gymnasium's CartPoleVectorEnv, for one, takes neither promise.
+    if not str(spec.vector_entry_point).startswith("rldojo."):
+        return None
+    if spec.kwargs.get("render_mode") not in (None, "rgb_array"):
+        return None
+    try:
+        return gym.make_vec(
+            spec, num_envs=n_envs, vectorization_mode="vector_entry_point", autoreset_mode=AutoresetMode.SAME_STEP
+        )
+    except ValueError:
+        return None
 
 
 def collect_rollout(
@@ -361,7 +391,7 @@ def collect_rollout(
         # A time-limit cut is not a real end: bootstrap it from the final observation's value.
         for i, final_obs, _ in step.finals:
             if step.truncated[i] and not step.terminated[i] and final_obs is not None:
-                rewards[i] += gamma * float(values(final_obs[None])[0])
+                rewards[i] += gamma * float(values(np.asarray(final_obs)[None])[0])
         buffer.add(obs, actions, rewards, envs.episode_starts, step_values, log_probs, masks)
         valid[t] = step.valid
         envs.episode_starts = step.episode_starts

@@ -69,6 +69,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from gymnasium import spaces
+from gymnasium.vector import VectorEnv
 from torch import nn
 
 from rldojo.baselines.agent import Agent, Choice, Flag, Integer, Number, Sizes, TrainingRun, hyperparameter
@@ -282,6 +283,8 @@ class DQN(Agent):
 
     def _setup(self) -> None:
         c = self.config
+        if isinstance(self.env, VectorEnv):  # refused here, not at the first step of learn()
+            raise ValueError("DQN collects from one env, a step at a time; pass a single env, not a VectorEnv")
         check_spaces(self.observation_space, self.action_space, "DQN (dqn)", self.env)
         space = self.observation_space
         if c.form == "course" and c.n_step != 1:
