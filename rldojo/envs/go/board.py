@@ -27,6 +27,7 @@ checked exactly from the hashes of the chains it takes.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -164,6 +165,10 @@ class GoBoard:
         self._seen_by_count: dict[int, list[int]] = {0: [0]}
         self._mask_cache = None
         self._from_empty = True  # the history replays the position (False after from_rows)
+        # Stones set up before the first move (handicap, an SGF record's AB/AW): rewind() replays them.
+        self.setup_black: tuple[int, ...] = ()
+        self.setup_white: tuple[int, ...] = ()
+        self.setup_to_play = BLACK
 
     # ------------------------------------------------------------------ helpers
 
@@ -367,9 +372,72 @@ class GoBoard:
         if move_number == self.move_number:
             return
         history = self.history[:move_number]
+        setup = (self.setup_black, self.setup_white, self.setup_to_play)
         self.clear()
+        if setup[0] or setup[1]:
+            self.place_setup_stones(*setup)
         for action in history:
             self.play(action)
+
+    def place_setup_stones(
+        self, black: Sequence[int] = (), white: Sequence[int] = (), to_play: int | None = None
+    ) -> None:
+        """Put stones on the board before the first move: handicap stones, or an SGF record's AB/AW.
+
+        The position they make is where the game starts: the history (and :meth:`rewind`)
+        replays the moves from it, and positional superko counts it as the first position.
+
+        :param black: points of black stones
+        :param white: points of white stones
+        :param to_play: who moves first, ``BLACK`` or ``WHITE``; by default white when only
+            black stones are placed (the handicap convention), else black
+        :raises ValueError: after the first move, on a board set up by :meth:`from_rows`, for a
+            point off the board, occupied or given twice, or stones left without a liberty
+        """
+        if self.move_number or not self._from_empty:
+            raise ValueError(
+                "setup stones go on a board before its first move (move_number 0, not made by from_rows), "
+                f"this board is at move {self.move_number}"
+            )
+        black = [check_integer("black stone", p, 0, self.num_points - 1) for p in black]
+        white = [check_integer("white stone", p, 0, self.num_points - 1) for p in white]
+        if to_play is None:
+            to_play = WHITE if black and not white else BLACK
+        check_choice("to_play", to_play, (BLACK, WHITE))
+        points = black + white
+        taken = [p for p in points if self.points[p] != EMPTY]
+        if len(set(points)) != len(points) or taken:
+            bad = sorted({self.describe(p) for p in points if points.count(p) > 1 or p in taken})
+            raise ValueError(f"setup stones must go on distinct empty points; occupied or repeated: {', '.join(bad)}")
+        for p in black:
+            self._put(p, BLACK)
+        for p in white:
+            self._put(p, WHITE)
+        self._rebuild_derived()
+        for chain in self.chains():
+            if not chain.liberties:
+                dead = ", ".join(self.describe(p) for p in sorted(chain.stones))
+                self._restore_setup()  # a failed call changes nothing
+                raise ValueError(f"setup stones would leave a chain without a liberty: {dead}")
+        self.setup_black = (*self.setup_black, *black)
+        self.setup_white = (*self.setup_white, *white)
+        self.setup_to_play = to_play
+        self.to_play = to_play
+        self._seen = {self.hash}
+        self._seen_by_count = {self.num_stones: [self.hash]}
+        self._mask_cache = None
+
+    def _restore_setup(self) -> None:
+        """Back to the setup stones there were before a failed :meth:`place_setup_stones` call."""
+        setup = (self.setup_black, self.setup_white, self.setup_to_play)
+        self.clear()
+        if setup[0] or setup[1]:
+            self.place_setup_stones(*setup)
+
+    @property
+    def replays_history(self) -> bool:
+        """Whether the setup stones and ``history`` replay the position (False after :meth:`from_rows`)."""
+        return self._from_empty
 
     def _place(self, point: int, color: int) -> int:
         board = self.points
@@ -679,6 +747,33 @@ class GoBoard:
 
     def __repr__(self) -> str:
         return f"GoBoard(size={self.size}, komi={self.komi}, ko_rule={self.ko_rule!r}, move={self.move_number})"
+
+
+def fixed_handicap(size: int, stones: int) -> list[int]:
+    """The points of GTP's fixed handicap placement (GNU Go's), listed top row first, left to right.
+
+    Star points on the third line (the fourth from 13x13 up): 2 to 4 stones on 7x7 and on
+    even sizes, 2 to 9 on odd sizes from 9x9; none below 7x7.
+
+    :raises ValueError: for a number of stones the size does not allow
+    """
+    size = check_integer("size", size, MIN_SIZE, MAX_SIZE)
+    most = 0 if size < 7 else 9 if size % 2 and size >= 9 else 4
+    if most == 0:
+        raise ValueError(f"fixed handicap needs a board of 7x7 or more, got size {size}")
+    stones = check_integer("stones", stones, 2, most)
+    edge = 2 if size <= 12 else 3  # the third line, or the fourth on large boards
+    low, mid, high = edge, size // 2, size - 1 - edge
+    # (row, col), row 0 at the top: top-right and bottom-left first, then the other corners,
+    # then the sides, with the centre for an odd count.
+    order = [(low, high), (high, low), (low, low), (high, high)]
+    if stones >= 6:
+        order += [(mid, low), (mid, high)]
+    if stones >= 8:
+        order += [(low, mid), (high, mid)]
+    if stones % 2 and stones >= 5:
+        order.append((mid, mid))
+    return sorted(r * size + c for r, c in order[:stones])
 
 
 # _PLANE_TABLES[color][plane, cell value]: planes 0-2 of board_planes by one np.take.

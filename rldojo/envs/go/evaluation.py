@@ -3,18 +3,36 @@
 A *player* is anything that can choose a move: an agent with ``predict`` (given Go-v0
 planes and the mask), an object with ``act(board)``, a callable ``board -> action``,
 or an opponent name (``"random"``, ``"greedy"``, ``"gnugo"``).
+
+Games can be kept as SGF records: ``win_rate(..., sgf_dir=...)`` saves every game it plays,
+and :class:`SgfRecorder` saves every episode of a Go-v0 env (``rldojo evaluate --sgf-dir``).
 """
 
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import gymnasium as gym
 import numpy as np
 
 from rldojo.envs.go.board import BLACK, WHITE, GoBoard
-from rldojo.envs.go.opponents import AgentOpponent, CallableOpponent, Opponent, make_opponent
+from rldojo.envs.go.opponents import AgentOpponent, CallableOpponent, GnuGoOpponent, Opponent, make_opponent
+from rldojo.envs.go.sgf import save_sgf
+
+
+def player_name(player: Any, opponent: Opponent | None = None) -> str:
+    """A short name for an SGF record's PB/PW: ``gnugo-level-1``, ``greedy``, an agent's class name."""
+    if isinstance(opponent, GnuGoOpponent):
+        return f"gnugo-level-{opponent.level}"
+    if isinstance(player, str):
+        return player
+    if isinstance(opponent, (AgentOpponent, CallableOpponent)) or opponent is None:
+        return getattr(player, "__name__", None) or type(getattr(player, "agent", player)).__name__
+    return opponent.name
 
 
 def as_opponent(player: Any, size: int, komi: float, deterministic: bool = True, **kwargs) -> Opponent:
@@ -79,17 +97,24 @@ def win_rate(
     seed: int = 0,
     opponent_kwargs: dict | None = None,
     ko_rule: str = "positional_superko",
+    sgf_dir: str | os.PathLike | None = None,
 ) -> WinRate:
     """Play ``games`` games (half as black, half as white) of ``player`` against ``opponent``.
 
     :param opponent: a name (``"random"``, ``"greedy"``, ``"gnugo"``) or any player
     :param opponent_kwargs: e.g. ``{"level": 1}`` for GNU Go
+    :param sgf_dir: a folder to save every game in, as ``game-0000.sgf``, ``game-0001.sgf``, ...
+        (created if missing); None saves nothing
     """
     if games < 2:
         raise ValueError(f"games must be at least 2 (one per colour), got {games}")
     me = as_opponent(player, size, komi)
     other = as_opponent(opponent, size, komi, ko_rule=ko_rule, **(opponent_kwargs or {}))
     name = opponent if isinstance(opponent, str) else getattr(other, "name", type(opponent).__name__)
+    if sgf_dir is not None:
+        sgf_dir = Path(sgf_dir)
+        sgf_dir.mkdir(parents=True, exist_ok=True)
+        names = (player_name(player, me), player_name(opponent, other))
     wins = draws = black_wins = white_wins = 0
     scores = []
     try:
@@ -100,6 +125,9 @@ def win_rate(
             my_color = BLACK if game % 2 == 0 else WHITE
             black, white = (me, other) if my_color == BLACK else (other, me)
             board = play_game(black, white, size, komi, ko_rule)
+            if sgf_dir is not None:
+                pb, pw = names if my_color == BLACK else names[::-1]
+                save_sgf(sgf_dir / f"game-{game:04d}.sgf", board, black=pb, white=pw)
             winner = board.winner()
             score = board.score() if my_color == BLACK else -board.score()
             scores.append(score)
@@ -142,6 +170,49 @@ def win_rates(
             player, "gnugo", n, size, komi, seed, opponent_kwargs={"level": gnugo_level}
         ).win_rate
     return results
+
+
+class SgfRecorder(gym.Wrapper):
+    """A Go-v0 env that saves each finished episode as an SGF record in ``folder``.
+
+    Records are ``episode-0000.sgf``, ``episode-0001.sgf``, ... (numbered on from the
+    records already there); PB and PW name the agent and the env's opponent. A game lost by
+    an illegal action (``illegal_action="lose"``) is written with the result ``B+F`` or ``W+F``
+    (a forfeit).
+
+    :param env: a Go-v0 env (or one wrapping it)
+    :param folder: where the records go; created if missing
+    :param agent_name: the agent's name in the records
+    """
+
+    def __init__(self, env: gym.Env, folder: str | os.PathLike, agent_name: str = "agent"):
+        super().__init__(env)
+        if not isinstance(getattr(env.unwrapped, "board", None), GoBoard):
+            raise ValueError(f"env must be a Go-v0 env (with a GoBoard), got {env.unwrapped!r}")
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.agent_name = agent_name
+        self.saved: list[Path] = []
+        self._next = len(list(self.folder.glob("episode-*.sgf")))
+
+    def step(self, action):
+        obs, reward, terminated, truncated, info = self.env.step(action)
+        if terminated or truncated:
+            self._save(info)
+        return obs, reward, terminated, truncated, info
+
+    def _save(self, info: dict) -> None:
+        base = self.env.unwrapped
+        opponent = player_name(base.opponent.name, base.opponent)
+        agent_black = info.get("agent_color") == "black"
+        black, white = (self.agent_name, opponent) if agent_black else (opponent, self.agent_name)
+        result = None
+        if info.get("forfeit"):
+            result = "W+F" if agent_black else "B+F"
+        path = self.folder / f"episode-{self._next:04d}.sgf"
+        save_sgf(path, base.board, black=black, white=white, result=result)
+        self._next += 1
+        self.saved.append(path)
 
 
 # --------------------------------------------------------------------------- Elo

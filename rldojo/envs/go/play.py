@@ -5,15 +5,26 @@
 
 Click an intersection to play there; press P (or click the "pass" strip below the board)
 to pass, U to undo your last move and the reply to it, N for a new game, Esc to quit.
+
+With ``sgf_dir``, every game with a move in it is saved there as an SGF record when it
+ends, when a new game is started and when the window is closed. ``rldojo play Go-v0``
+saves in ``rldojo-games/`` (``-e sgf_dir=DIR`` chooses the folder, ``-e sgf_dir=null``
+saves nothing).
 """
 
 from __future__ import annotations
 
+import os
+import time
+from pathlib import Path
 from typing import Any
 
 from rldojo.envs import rendering
 from rldojo.envs.go.board import BLACK, WHITE, GoBoard
 from rldojo.envs.go.render import CELL, FOOTER, MARGIN, GoRenderer, point_at_pixel
+from rldojo.envs.go.sgf import save_sgf
+
+DEFAULT_SGF_DIR = "rldojo-games"  # where `rldojo play Go-v0` saves the games
 
 
 def click_to_action(x: float, y: float, size: int) -> int | None:
@@ -42,6 +53,7 @@ def play_human(
     opponent_kwargs: dict | None = None,
     fps: int = 30,
     max_frames: int | None = None,
+    sgf_dir: str | os.PathLike | None = None,
 ) -> dict:
     """Open a window and let a person play ``human_color`` against ``agent`` (or ``opponent``).
 
@@ -50,16 +62,35 @@ def play_human(
     :param opponent: ``"gnugo"`` (default), ``"greedy"``, ``"random"`` or a callable board -> action
     :param human_color: ``"black"`` or ``"white"``
     :param max_frames: stop after this many frames (for scripted runs); None runs until closed
-    :returns: the last game's result: ``{"score", "winner", "moves", "history"}`` (score None
-        if unfinished; history is the list of actions played)
+    :param sgf_dir: the folder the games are saved in as SGF (created if missing); None saves nothing
+    :returns: the last game's result: ``{"score", "winner", "moves", "history", "sgf"}`` (score None
+        if unfinished; history is the list of actions played; sgf the records saved, every game's)
     """
     import numpy as np
 
-    from rldojo.envs.go.evaluation import as_opponent
+    from rldojo.envs.go.evaluation import as_opponent, player_name
 
     if human_color not in ("black", "white"):
         raise ValueError(f"human_color must be 'black' or 'white', got {human_color!r}")
     player = as_opponent(agent if agent is not None else opponent, board_size, komi, **(opponent_kwargs or {}))
+    names = {BLACK: "human", WHITE: player_name(agent if agent is not None else opponent, player)}
+    if human_color == "white":
+        names = {BLACK: names[WHITE], WHITE: "human"}
+    saved: list[Path] = []
+
+    def save(game: GoBoard) -> None:
+        """Keep the game as SGF, once, if it has a move."""
+        if sgf_dir is None or not game.history or any(game is done for done in kept):
+            return
+        folder = Path(sgf_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"go-{time.strftime('%Y%m%d-%H%M%S')}-{len(saved):02d}.sgf"
+        save_sgf(path, game, black=names[BLACK], white=names[WHITE])
+        saved.append(path)
+        kept.append(game)
+        print(f"saved the game to {path}")
+
+    kept: list[GoBoard] = []  # boards already saved (a finished game is saved once)
     pygame = rendering.import_pygame()
     renderer = GoRenderer(board_size, fps=fps, title="rldojo Go - click to play, P pass, U undo, N new game")
     human = BLACK if human_color == "black" else WHITE
@@ -76,6 +107,8 @@ def play_human(
                 board.play(action if board.is_legal(action) else board.pass_action)
                 message = f"{'pass' if action == board.pass_action else board.describe(action)} - your move"
             over = board.is_over()
+            if over:
+                save(board)
             if over and result["score"] is None:
                 result = {
                     "score": board.score(),
@@ -93,8 +126,10 @@ def play_human(
                 elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
                     action = click_to_action(*event.pos, board_size)
                 if command == "quit":
-                    return {**result, "history": list(board.history)}
+                    save(board)
+                    return {**result, "history": list(board.history), "sgf": saved}
                 if command == "new":
+                    save(board)
                     board = GoBoard(board_size, komi=komi)
                     player.reset(np.random.default_rng())
                     result = {"score": None, "winner": None, "moves": 0}
@@ -115,7 +150,8 @@ def play_human(
     finally:
         renderer.close()
         player.close()
-    return {**result, "history": list(board.history)}
+    save(board)
+    return {**result, "history": list(board.history), "sgf": saved}
 
 
 def _undo(board: GoBoard, human: int) -> GoBoard:
