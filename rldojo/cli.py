@@ -6,6 +6,8 @@ rldojo play Maze-v0                       # a person plays with the arrow keys
 rldojo play Go-v0 --opponent gnugo        # a person plays Go against GNU Go
 rldojo bench --suite quick                # the benchmark (rldojo.bench; --help for its options)
 rldojo rlhf --help                        # the miniature RLHF pipeline
+rldojo rlhf lab --help                    # RLHF, DPO, best-of-n, GRPO side by side; over-optimisation
+rldojo gtp --engine mcts                  # a Go program over GTP (rldojo gtp --help: GoGui, Sabaki, GNU Go)
 """
 
 from __future__ import annotations
@@ -89,6 +91,12 @@ def cmd_evaluate(args) -> int:
         agent = load_agent(args.agent, env=env)
     except (ValueError, FileNotFoundError) as error:
         raise SystemExit(f"rldojo: {error}") from error
+    if args.sgf_dir:
+        from rldojo.envs.go.evaluation import SgfRecorder
+
+        if not args.env_id.startswith("Go-v"):
+            raise SystemExit(f"rldojo: --sgf-dir records Go games; {args.env_id} is not Go")
+        env = SgfRecorder(env, args.sgf_dir, agent_name=Path(args.agent).name)
     result = evaluate(agent, env, n_episodes=args.episodes, seed=args.seed)
     print(f"episodes: {args.episodes}")
     print(f"mean return: {result.mean_return:.3f} +/- {result.std_return:.3f}")
@@ -157,14 +165,14 @@ def cmd_play(args) -> int:
 
     env_kwargs = parse_key_values(args.env_kwarg, "--env-kwarg")
     if args.env_id.startswith("Go-v"):
-        from rldojo.envs.go.play import play_human
+        from rldojo.envs.go.play import DEFAULT_SGF_DIR, play_human
 
-        # Go options here: board_size, komi, human_color ("black" or "white").
+        # Go options here: board_size, komi, human_color ("black" or "white"), sgf_dir (null: no records).
         agent = None
         if args.agent:
             board = {k: env_kwargs[k] for k in ("board_size", "komi") if k in env_kwargs}
             agent = load_agent(args.agent, env=make_env(args.env_id, board))
-        play_human(agent=agent, opponent=args.opponent or "gnugo", **env_kwargs)
+        play_human(agent=agent, opponent=args.opponent or "gnugo", **{"sgf_dir": DEFAULT_SGF_DIR, **env_kwargs})
         return 0
     agent = load_agent(args.agent) if args.agent else None
     env = make_env(args.env_id, env_kwargs, render_mode="human")
@@ -187,9 +195,19 @@ def cmd_bench(args, rest: list[str]) -> int:
 
 
 def cmd_rlhf(rest: list[str]) -> int:
+    if rest and rest[0] == "lab":  # rldojo rlhf lab: the preference-learning lab (rldojo.bench.rlhf_lab)
+        from rldojo.bench.rlhf_lab import main as lab_main
+
+        return lab_main(rest[1:]) or 0
     from rldojo.baselines.rlhf import main as rlhf_main
 
     return rlhf_main(rest) or 0
+
+
+def cmd_gtp(rest: list[str]) -> int:
+    from rldojo.gtp.command import main as gtp_main
+
+    return gtp_main(rest, prog="rldojo gtp") or 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -222,6 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--agent", required=True, help="a checkpoint: model.pt (rldojo) or model.zip (SB3)")
     ev.add_argument("--episodes", type=int, default=20)
     ev.add_argument("--seed", type=int, default=0)
+    ev.add_argument("--sgf-dir", metavar="DIR", help="Go: save every game as SGF in DIR (e.g. -e opponent=gnugo)")
 
     play = sub.add_parser("play", help="play in a pygame window, or watch a saved agent")
     env_options(play)
@@ -231,11 +250,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("bench", help="run the benchmark (rldojo bench --help for its options)", add_help=False)
     sub.add_parser("rlhf", help="the miniature RLHF pipeline on ChatbotFeedback-v0", add_help=False)
+    sub.add_parser("gtp", help="a Go program over GTP: GoGui, Sabaki, referees (rldojo gtp --help)", add_help=False)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "gtp":  # before torch: a GTP engine starts fast when its player needs no torch
+        return cmd_gtp(argv[1:])
     import torch
 
     # More threads only slow these small networks down on a laptop-sized CPU.

@@ -17,7 +17,9 @@ from rldojo.baselines.cfr import CFR, CFRPlus
 from rldojo.baselines.dqn import DQN
 from rldojo.baselines.evaluation import EvaluationResult, evaluate
 from rldojo.baselines.hyperparams import defaults
+from rldojo.baselines.linear_bandits import LinearThompsonSampling, LinUCB
 from rldojo.baselines.logging import Callback
+from rldojo.baselines.mcts import MCTS
 from rldojo.baselines.ppo import PPO
 from rldojo.baselines.registry import AGENTS, agent_class, load_agent, make_agent
 from rldojo.baselines.reinforce import Reinforce
@@ -29,6 +31,7 @@ __all__ = [
     "AGENTS",
     "CFR",
     "DQN",
+    "MCTS",
     "PPO",
     "UCB",
     "Agent",
@@ -38,6 +41,8 @@ __all__ = [
     "EvaluationResult",
     "ExpectedSarsa",
     "GradientBandit",
+    "LinUCB",
+    "LinearThompsonSampling",
     "QLearning",
     "Reinforce",
     "Sarsa",

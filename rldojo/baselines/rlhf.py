@@ -27,6 +27,7 @@ import argparse
 import copy
 import json
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -68,11 +69,13 @@ class PipelineConfig:
 # --------------------------------------------------------------------------- helpers
 
 
-def _obs(observations) -> torch.Tensor:
+def as_tensor(observations) -> torch.Tensor:
+    """Observations as a float32 tensor (a copy)."""
     return torch.tensor(np.asarray(observations, dtype=np.float32))  # a copy: the corpus embeddings are read-only
 
 
-def _make_env(cfg: PipelineConfig) -> ChatbotFeedbackEnv:
+def make_env(cfg: PipelineConfig) -> ChatbotFeedbackEnv:
+    """The environment the pipeline collects its demonstrations and comparisons from."""
     kwargs = {"queries": cfg.queries, "rater": cfg.rater}
     if cfg.embedder is not None:
         kwargs["embedder"] = cfg.embedder
@@ -84,7 +87,7 @@ def _make_env(cfg: PipelineConfig) -> ChatbotFeedbackEnv:
 def evaluation_set(env: ChatbotFeedbackEnv, n_eval: int, seed: int):
     """The queries the true score is measured on: the whole corpus, or ``n_eval`` fixed random vectors."""
     observations, queries = evaluation_queries(env, n_eval, seed + 7919)
-    return _obs(observations), queries
+    return as_tensor(observations), queries
 
 
 def true_score(policy: nn.Module, env: ChatbotFeedbackEnv, eval_set) -> float:
@@ -117,7 +120,7 @@ def collect_demonstrations(env: ChatbotFeedbackEnv, n: int):
         observations.append(obs)
         actions.append(env.demonstrate())
         best.append(env.task.oracle_score(env.query, actions[-1]) >= env.task.best_score(env.query))
-    return _obs(observations), torch.as_tensor(actions, dtype=torch.int64), float(np.mean(best))
+    return as_tensor(observations), torch.as_tensor(actions, dtype=torch.int64), float(np.mean(best))
 
 
 def train_supervised(observations, actions, n_inputs: int, n_actions: int, cfg: PipelineConfig) -> nn.Module:
@@ -151,7 +154,7 @@ def collect_comparisons(env: ChatbotFeedbackEnv, n: int, rng: np.random.Generato
         gap = env.task.oracle_score(env.query, winner) - env.task.oracle_score(env.query, loser)
         oracle_winners_better.append(int(np.sign(gap)))
     return (
-        _obs(observations),
+        as_tensor(observations),
         torch.as_tensor(winners),
         torch.as_tensor(losers),
         torch.as_tensor(oracle_winners_better),
@@ -198,17 +201,35 @@ def pairwise_accuracy(reward_model: nn.Module, observations, winners, losers, or
 
 
 def optimise_policy(
-    env: ChatbotFeedbackEnv, sft_policy: nn.Module, reward_model: nn.Module, cfg: PipelineConfig, eval_set=None
+    env: ChatbotFeedbackEnv,
+    sft_policy: nn.Module,
+    reward_model: nn.Module,
+    cfg: PipelineConfig,
+    eval_set=None,
+    group_size: int = 1,
+    advantage_fn: Callable[[torch.Tensor], torch.Tensor] | None = None,
+    on_update: Callable[[int, nn.Module], None] | None = None,
 ) -> tuple[nn.Module, dict]:
-    """Step 3: policy gradient on the reward model's rewards minus a KL penalty to the SFT policy."""
+    """Step 3: policy gradient on the reward model's rewards minus a KL penalty to the SFT policy.
+
+    :param group_size: responses sampled per query; each update answers ``rl_batch // group_size``
+        queries ``group_size`` times each (1: every query once, the pipeline's default)
+    :param advantage_fn: maps the rewards, shaped (queries, group_size), to advantages of the same
+        shape; None uses the course's baseline, the batch mean (group-relative baselines:
+        :mod:`rldojo.baselines.preference`)
+    :param on_update: called as ``on_update(update, policy)`` after every update (1-based), e.g.
+        to measure the policy at checkpoints
+    """
     policy = copy.deepcopy(sft_policy)
     reference = copy.deepcopy(sft_policy).requires_grad_(False)
     reward_model = reward_model.requires_grad_(False)
     optimizer = torch.optim.Adam(policy.parameters(), lr=cfg.learning_rate)
+    n_queries = max(1, cfg.rl_batch // group_size)
     curve = []
     for update in range(cfg.rl_updates):
         # The policy answers a batch of new queries; the reward model scores the answers.
-        observations = _obs([env.reset()[0] for _ in range(cfg.rl_batch)])
+        observations = as_tensor([env.reset()[0] for _ in range(n_queries)])
+        observations = observations.repeat_interleave(group_size, dim=0)  # a group: one query answered k times
         with torch.no_grad():
             old_log_probs_all = torch.log_softmax(policy(observations), dim=1)
             actions = torch.distributions.Categorical(logits=old_log_probs_all).sample()
@@ -217,7 +238,10 @@ def optimise_policy(
             rm_rewards = reward_model(observations).gather(1, actions[:, None]).squeeze(1)
             # InstructGPT's per-sample KL penalty keeps the policy near what the labelers showed.
             rewards = rm_rewards - cfg.kl_coef * (old_log_probs - ref_log_probs)
-            advantages = rewards - rewards.mean()  # the course's baseline: the batch mean
+            if advantage_fn is None:
+                advantages = rewards - rewards.mean()  # the course's baseline: the batch mean
+            else:
+                advantages = advantage_fn(rewards.view(n_queries, group_size)).reshape(-1)
         if cfg.algorithm == "reinforce":
             log_probs = torch.log_softmax(policy(observations), dim=1).gather(1, actions[:, None]).squeeze(1)
             loss = -(log_probs * advantages).mean()
@@ -234,6 +258,8 @@ def optimise_policy(
                 optimizer.zero_grad()
                 loss.backward()
                 optimizer.step()
+        if on_update is not None:
+            on_update(update + 1, policy)
         if eval_set is not None and (update + 1) % max(1, cfg.rl_updates // 10) == 0:
             curve.append(
                 {
@@ -256,15 +282,8 @@ def mean_kl(policy: nn.Module, reference: nn.Module, observations) -> float:
 # --------------------------------------------------------------------------- the pipeline
 
 
-def run_pipeline(**kwargs) -> dict:
-    """Run the three steps and return what they measured (see :class:`PipelineConfig` for the arguments).
-
-    The result holds ``oracle_score`` and ``query_blind_score`` (the ceilings), the true score
-    after each step (``sft_score``, ``reward_model_greedy_score``, ``rlhf_score``, and the same as
-    a fraction of the oracle's), the reward model's held-out accuracy against the rater's labels
-    (``rm_heldout_accuracy``) and against the oracle's order (``rm_heldout_oracle_accuracy``),
-    the final ``kl_to_sft`` in nats, the learning ``curve`` of step 3, the ``config`` and ``seconds``.
-    """
+def make_config(**kwargs) -> PipelineConfig:
+    """A checked :class:`PipelineConfig`: unknown names and bad values raise a ValueError naming them."""
     unknown = sorted(set(kwargs) - {f for f in PipelineConfig.__dataclass_fields__})
     if unknown:
         raise ValueError(
@@ -280,11 +299,44 @@ def run_pipeline(**kwargs) -> dict:
             raise ValueError(f"{name} must be a positive integer, got {getattr(cfg, name)}")
     if not 0.0 < cfg.heldout_fraction < 1.0:
         raise ValueError(f"heldout_fraction must be between 0 and 1, got {cfg.heldout_fraction}")
+    return cfg
 
-    started = time.perf_counter()
+
+@dataclass
+class PipelineData:
+    """What steps 1 and 2 produce: the env, the data the labeler gave, the SFT policy and the reward model.
+
+    The comparisons are split in order: the first ``n_train`` train the reward model, the rest
+    (``heldout``) measure it. Other methods (:mod:`rldojo.baselines.preference`) learn from the
+    same demonstrations and comparisons.
+    """
+
+    cfg: PipelineConfig
+    env: ChatbotFeedbackEnv
+    eval_set: tuple  # (observations, queries) the true score is measured on
+    sft: nn.Module
+    demonstrations_best: float  # the share of demonstrations that were the oracle's best response
+    observations: torch.Tensor  # the comparisons: query observation, winner, loser, and
+    winners: torch.Tensor
+    losers: torch.Tensor
+    oracle_sign: torch.Tensor  # +1 where the oracle agrees with the label, -1 where not, 0 on a tie
+    n_train: int
+    reward_model: nn.Module
+
+    @property
+    def train(self) -> slice:
+        return slice(0, self.n_train)
+
+    @property
+    def heldout(self) -> slice:
+        return slice(self.n_train, None)
+
+
+def prepare(cfg: PipelineConfig) -> PipelineData:
+    """Steps 1 and 2: collect demonstrations and comparisons, fit the SFT policy and the reward model."""
     torch.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
-    env = _make_env(cfg)
+    env = make_env(cfg)
     env.reset(seed=cfg.seed)
     n_inputs, n_actions = env.embedding_dim, env.task.n_responses
     eval_set = evaluation_set(env, cfg.n_eval, cfg.seed)
@@ -300,7 +352,25 @@ def run_pipeline(**kwargs) -> dict:
     if n_train < 1:
         raise ValueError("too few comparisons to keep some aside: raise n_comparisons")
     reward_model = train_reward_model(obs[:n_train], winners[:n_train], losers[:n_train], n_inputs, n_actions, cfg)
-    held = slice(n_train, None)
+    return PipelineData(cfg, env, eval_set, sft, demo_best, obs, winners, losers, oracle_sign, n_train, reward_model)
+
+
+def run_pipeline(**kwargs) -> dict:
+    """Run the three steps and return what they measured (see :class:`PipelineConfig` for the arguments).
+
+    The result holds ``oracle_score`` and ``query_blind_score`` (the ceilings), the true score
+    after each step (``sft_score``, ``reward_model_greedy_score``, ``rlhf_score``, and the same as
+    a fraction of the oracle's), the reward model's held-out accuracy against the rater's labels
+    (``rm_heldout_accuracy``) and against the oracle's order (``rm_heldout_oracle_accuracy``),
+    the final ``kl_to_sft`` in nats, the learning ``curve`` of step 3, the ``config`` and ``seconds``.
+    """
+    cfg = make_config(**kwargs)
+    started = time.perf_counter()
+    data = prepare(cfg)
+    env, eval_set, sft, reward_model = data.env, data.eval_set, data.sft, data.reward_model
+    obs, winners, losers, oracle_sign = data.observations, data.winners, data.losers, data.oracle_sign
+    n_train, demo_best, held = data.n_train, data.demonstrations_best, data.heldout
+    n_heldout = cfg.n_comparisons - n_train
 
     # Step 3: the policy against the reward model, with the KL penalty.
     policy, log = optimise_policy(env, sft, reward_model, cfg, eval_set)
@@ -367,6 +437,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="The course's three RLHF steps in miniature on ChatbotFeedback-v0: a supervised policy from "
         "demonstrations, a Bradley-Terry reward model from comparisons, then policy optimisation "
         "against the reward model with a KL penalty to the supervised policy.",
+        epilog="`rldojo rlhf lab --help`: the preference-learning lab (DPO, best-of-n, GRPO, RLOO, ensembles, "
+        "reward over-optimisation) on the same data.",
     )
     p.add_argument("--queries", choices=("text", "course"), default=d.queries)
     p.add_argument(

@@ -37,6 +37,9 @@ ENVS = {
     "bandit-ucb": (("Bandit-v0", {}), ("Maze-v0", {"obs_mode": "index"})),
     "bandit-thompson": (("Bandit-v0", {}), ("KuhnPoker-v0", {})),
     "bandit-gradient": (("Bandit-v0", {}), ("Go-v0", {})),
+    "linucb": (("ChatbotFeedback-v0", {"queries": "text"}), ("CartPole-v1", {})),
+    "lin-ts": (("ChatbotFeedback-v0", {}), ("Maze-v0", {})),
+    "mcts": (("Go-v0", {"board_size": 5}), ("Maze-v0", {})),
 }
 
 

@@ -54,7 +54,7 @@ def test_benchmark_entries_name_the_agents_and_the_metric():
     labels = {entry.label: entry for entry in ENTRIES}
     assert set(labels) == {"ChatbotFeedback-v0/course", "ChatbotFeedback-v0/text"}
     for entry in ENTRIES:
-        assert [spec.agent for spec in entry.agents] == ["reinforce", "ppo", "sb3-ppo", "sb3-dqn"]
+        assert [spec.agent for spec in entry.agents] == ["reinforce", "ppo", "sb3-ppo", "sb3-dqn", "linucb", "lin-ts"]
         assert entry.headline == "score_fraction"
     assert labels["ChatbotFeedback-v0/text"].env_kwargs == {"queries": "text"}
     assert {
