@@ -10,7 +10,9 @@ Every page here is made from the code or from committed results, so it cannot dr
   field (its default and its ``# comment``) and the tuned defaults of
   ``rldojo.baselines.hyperparams``; ``agents/index.md``, every ``make_agent`` name;
 - ``reference/*.md``: mkdocstrings ``:::`` blocks of the public modules;
-- ``results/quick.md`` from ``docs/results/quick/results.jsonl`` (and its ``curves/*.png``),
+- ``results/quick.md`` from ``docs/results/quick/results.jsonl`` (its ``plan.json``: only the
+  current plan's runs count; its ``curves/*.png``: curves against env steps and wall time, and
+  the aggregate across entries),
   ``performance.md`` from ``docs/results/throughput.json``; each says so when its file is not
   committed yet.
 
@@ -121,6 +123,10 @@ AGENT_PAGES: dict[str, AgentPage] = {
         "rldojo.baselines.bandits",
         ("bandit-epsilon-greedy", "bandit-ucb", "bandit-thompson", "bandit-gradient"),
     ),
+    "linear-bandits": AgentPage(
+        "LinUCB and linear Thompson sampling", "rldojo.baselines.linear_bandits", ("linucb", "lin-ts")
+    ),
+    "mcts": AgentPage("MCTS search (Go)", "rldojo.baselines.mcts", ("mcts",)),
     "sb3": AgentPage(
         "stable-baselines3", "rldojo.baselines.sb3.agents", ("sb3-dqn", "sb3-ppo", "sb3-a2c", "sb3-maskable-ppo")
     ),
@@ -152,7 +158,14 @@ REFERENCE_PAGES: dict[str, ReferencePage] = {
         "rldojo.envs",
         "The env classes (their pages, with pictures, are under [Environments](../envs/index.md)), what every "
         "env shares, and the option checks.",
-        (ReferenceBlock("rldojo.envs"), ReferenceBlock("rldojo.envs.common"), ReferenceBlock("rldojo.envs.options")),
+        (
+            ReferenceBlock("rldojo.envs"),
+            ReferenceBlock("rldojo.envs.common"),
+            ReferenceBlock("rldojo.envs.options"),
+            ReferenceBlock("rldojo.envs.vector"),
+            ReferenceBlock("rldojo.envs.go.batched"),
+            ReferenceBlock("rldojo.envs.go.sgf"),
+        ),
     ),
     "reference/baselines.md": ReferencePage(
         "rldojo.baselines",
@@ -165,12 +178,31 @@ REFERENCE_PAGES: dict[str, ReferencePage] = {
             ReferenceBlock("rldojo.baselines.checkpoint"),
             ReferenceBlock("rldojo.baselines.logging"),
             ReferenceBlock("rldojo.baselines.evaluation"),
+            ReferenceBlock("rldojo.baselines.preference"),
         ),
     ),
     "reference/bench.md": ReferencePage(
         "rldojo.bench",
-        "The benchmark engine: plans, runs, the results file, and the summary made from it.",
-        (ReferenceBlock("rldojo.bench"), ReferenceBlock("rldojo.bench.summarize")),
+        "The benchmark engine: plans, runs, the results file, the summary made from it with its statistics "
+        "across entries, and the tuning studies.",
+        (
+            ReferenceBlock("rldojo.bench"),
+            ReferenceBlock("rldojo.bench.summarize"),
+            ReferenceBlock("rldojo.bench.aggregate"),
+            ReferenceBlock("rldojo.bench.tune"),
+            ReferenceBlock("rldojo.bench.rlhf_lab"),
+        ),
+    ),
+    "reference/gtp.md": ReferencePage(
+        "rldojo.gtp",
+        "The GTP engine behind `rldojo gtp`: the protocol, the board and its commands, the players and the clock.",
+        (
+            ReferenceBlock("rldojo.gtp"),
+            ReferenceBlock("rldojo.gtp.protocol"),
+            ReferenceBlock("rldojo.gtp.engine"),
+            ReferenceBlock("rldojo.gtp.players"),
+            ReferenceBlock("rldojo.gtp.clock"),
+        ),
     ),
 }
 
@@ -770,44 +802,63 @@ def reference_index() -> str:
 # --------------------------------------------------------------------------- results
 
 
-def quick_results_page(docs_dir: Path) -> str:
-    """``results/quick.md``: the summary of the committed quick suite, with its learning curves."""
-    folder = docs_dir / QUICK_RESULTS
-    results = folder / "results.jsonl"
-    title = "# Results, quick suite"
+def insert_image(text: str, heading: str, image: str) -> str:
+    """``text`` with ``image`` at the end of the section that starts with the line ``heading`` (unchanged if none)."""
+    start = text.find(f"\n{heading}\n")
+    if start < 0:
+        return text
+    end = text.find("\n## ", start + 1)
+    end = len(text) if end < 0 else end
+    return text[:end].rstrip("\n") + f"\n\n{image}\n" + text[end:]
+
+
+def results_page(docs_dir: Path, folder: Path, title: str, suite: str) -> str:
+    """The summary of a committed suite (``docs/<folder>/results.jsonl`` and its ``plan.json``), with its plots.
+
+    Only the runs of the suite's current plan are counted, as ``rldojo.bench.summarize`` does; each
+    entry's section ends with its curves (against env steps and against wall time), and the section
+    across entries with the aggregate plot, when the PNGs are committed in ``curves/``.
+    """
+    results = docs_dir / folder / "results.jsonl"
     if not results.exists():
         return (
-            f"{title}\n\nNo results of the quick suite are committed yet: this page is made from "
-            f"`docs/{QUICK_RESULTS.as_posix()}/results.jsonl` and its `curves/*.png`. To make them, see "
+            f"{title}\n\nNo results of the {suite} suite are committed yet: this page is made from "
+            f"`docs/{folder.as_posix()}/results.jsonl` and its `curves/*.png`. To make them, see "
             "[Running it](../benchmark.md).\n"
         )
-    from rldojo.bench.store import latest_by_key, read_results
-    from rldojo.bench.summarize import CURVES_DIR, slug, summary_markdown
+    from rldojo.bench.store import current_runs, read_plan, read_results
+    from rldojo.bench.summarize import AGGREGATE_PNG, CURVES_DIR, slug, summary_markdown
 
     records = read_results(results)
-    text = summary_markdown(records, curves_dir=folder / CURVES_DIR, plots=False)
+    plan = read_plan(docs_dir / folder)
+    text = summary_markdown(records, curves_dir=docs_dir / folder / CURVES_DIR, plots=False, plan=plan)
     text = text.replace("# Benchmark results", title, 1)
-    labels = sorted({r["label"] for r in latest_by_key(records) if r.get("status") == "ok"})
+    curves = docs_dir / folder / CURVES_DIR
+    link = f"{folder.name}/{CURVES_DIR}"  # relative to the page, results/<suite>.md
+    if (curves / AGGREGATE_PNG).exists():
+        image = f"![Aggregate statistics across entries]({link}/{AGGREGATE_PNG})"
+        text = insert_image(text, "## Across entries", image)
+    current, _ = current_runs(records, plan)
     missing = []
-    for label in labels:
-        png = folder / CURVES_DIR / f"{slug(label)}.png"
+    for label in sorted({r["label"] for r in current if r.get("status") == "ok"}):
+        png = curves / f"{slug(label)}.png"
         if not png.exists():
             missing.append(label)
             continue
-        start = text.find(f"\n## {label}\n")
-        if start < 0:
-            continue
-        end = text.find("\n## ", start + 1)
-        end = len(text) if end < 0 else end
-        image = f"![{label}: learning curves]({QUICK_RESULTS.name}/{CURVES_DIR}/{png.name})"
-        text = text[:end].rstrip("\n") + f"\n\n{image}\n" + text[end:]
+        image = f"![{label}: learning curves]({link}/{png.name})"  # against env steps and wall time
+        text = insert_image(text, f"## {label}", image)
     lead = (
-        f"Made from `docs/{QUICK_RESULTS.as_posix()}/results.jsonl` by `rldojo.bench.summarize`; "
-        "the commands are on [Running it](../benchmark.md)."
+        f"Made from `docs/{folder.as_posix()}/results.jsonl` by `rldojo.bench.summarize`; "
+        "the commands, and how to read the tables and plots, are on [Running it](../benchmark.md)."
     )
     if missing:
         lead += " No curve is committed for " + ", ".join(missing) + "."
     return text.replace(f"{title}\n", f"{title}\n\n{lead}\n", 1).rstrip() + "\n"
+
+
+def quick_results_page(docs_dir: Path) -> str:
+    """``results/quick.md``: the summary of the committed quick suite, with its learning curves."""
+    return results_page(docs_dir, QUICK_RESULTS, "# Results, quick suite", "quick")
 
 
 def performance_page(docs_dir: Path) -> str:

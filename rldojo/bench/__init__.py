@@ -9,7 +9,8 @@ A *run* is one (entry label, env id, env kwargs, agent, hyperparameters, seed, b
 its key is a hash of those. The runner trains the agent in ``eval_points`` chunks,
 evaluates the entry's curve metric after each chunk (the learning curve) and its metric
 at the end, and appends one JSON line per finished run to ``results.jsonl`` (flushed and
-fsynced, written by the suite's process only). Running the same command again skips the
+fsynced, written by the suite's process only); ``plan.json`` beside it holds the keys of the
+suite's current plan, the only runs the summary counts. Running the same command again skips the
 runs already recorded, so a killed suite resumes where it stopped. A run that raises is
 recorded as failed, with its traceback, and the suite goes on.
 
@@ -21,7 +22,11 @@ The modules, in the order a suite uses them:
 - :mod:`~rldojo.bench.metrics`: the shape of a metric's answer, and the greedy-return metrics;
 - :mod:`~rldojo.bench.store`: the results file;
 - :mod:`~rldojo.bench.runner`: a whole suite, with :mod:`~rldojo.bench.progress` on the terminal;
-- :mod:`~rldojo.bench.summarize`: tables and learning curves from the results file alone;
+- :mod:`~rldojo.bench.summarize`: tables and learning curves from the results file (and the
+  plan beside it), with :mod:`~rldojo.bench.aggregate`, the statistics across entries
+  (normalised scores from :mod:`~rldojo.bench.reference`'s random policy, IQM, stratified
+  bootstrap, performance profiles, probability of improvement);
+- :mod:`~rldojo.bench.tune`: Optuna studies with the same budget for both sides;
 - :mod:`~rldojo.bench.estimate`: how long planned runs should take; :mod:`~rldojo.bench.cli`: the command line.
 """
 

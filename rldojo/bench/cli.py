@@ -6,6 +6,7 @@
     rldojo bench --suite full --seeds 5 --workers 2 --out results/full
     rldojo bench --suite quick --envs Maze-v0,KuhnPoker-v0 --agents dqn,sb3-dqn
     rldojo bench --suite full --ray local --out results/full
+    rldojo bench tune Taxi sb3-dqn --trials 8          # an Optuna study (rldojo.bench.tune)
 
 Runs go to a local process pool (``--workers``, default 2; ``0`` runs them in this
 process) or, with ``--ray ADDRESS``, to a Ray cluster as tasks with ``num_cpus=1``
@@ -25,7 +26,10 @@ from rldojo.bench.plan import DEFAULT_SEEDS, plan_runs
 from rldojo.bench.runner import run_suite
 from rldojo.bench.suites import all_entries, load_entries
 
-DESCRIPTION = "Run the benchmark suite: every entry's agents, on several seeds, into one results file."
+DESCRIPTION = (
+    "Run the benchmark suite: every entry's agents, on several seeds, into one results file "
+    "('rldojo bench tune ENV AGENT --trials N' runs a tuning study)."
+)
 
 
 def _split(text: str | None) -> list[str] | None:
@@ -63,7 +67,7 @@ def build_parser(prog: str = "rldojo bench") -> argparse.ArgumentParser:
         "--estimate-from",
         metavar="DIR",
         default=None,
-        help="with --dry-run: estimate each run's CPU time from the runs in DIR/results.jsonl",
+        help="with --dry-run: estimate each run's CPU time from the runs in DIR/results.jsonl (DIR,DIR: several)",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
@@ -71,7 +75,7 @@ def build_parser(prog: str = "rldojo bench") -> argparse.ArgumentParser:
 
 def _dry_run(args, entries, seeds) -> int:
     specs = plan_runs(entries, args.suite, seeds, _split(args.envs), _split(args.agents))
-    costs = estimate_cpu(specs, args.estimate_from) if args.estimate_from else {}
+    costs = estimate_cpu(specs, args.estimate_from.split(",")) if args.estimate_from else {}
     for spec in specs:
         cost = costs.get(spec.key)
         print(
@@ -91,7 +95,15 @@ def _dry_run(args, entries, seeds) -> int:
 
 
 def main(argv: list[str] | None = None, prog: str = "rldojo bench") -> int:
-    """Parse the benchmark's arguments and run (or, with ``--dry-run``, list) the suite; returns the exit code."""
+    """Parse the benchmark's arguments and run (or, with ``--dry-run``, list) the suite; returns the exit code.
+
+    ``tune ENV AGENT --trials N`` as the first arguments runs a tuning study instead (:mod:`rldojo.bench.tune`).
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["tune"]:
+        from rldojo.bench.tune import main as tune_main
+
+        return tune_main(argv[1:], prog=f"{prog} tune")
     parser = build_parser(prog)
     args = parser.parse_args(argv)
     if args.seeds is not None and args.seeds < 1:

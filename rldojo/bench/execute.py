@@ -20,6 +20,7 @@ import os
 import platform
 import signal
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -79,7 +80,8 @@ def _versions() -> dict:
     return versions
 
 
-def _now() -> str:
+def now() -> str:
+    """The time now, UTC, to the second, in ISO 8601."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
@@ -103,14 +105,39 @@ def base_record(spec: RunSpec) -> dict:
         "higher_is_better": spec.higher_is_better,
         "solved_at": spec.solved_at,
         "eval_points": spec.eval_points,
+        "unit": spec.unit,
+        "random_score": spec.random_score,
+        "target_score": spec.target_score,
+        "select": spec.select,
+        "counterpart": spec.counterpart,
+        "settings": spec.settings,
     }
+
+
+def _better(value, best, higher_is_better: bool) -> bool:
+    if value is None:
+        return False
+    return best is None or (value >= best if higher_is_better else value <= best)  # a tie: the later, longer-trained
+
+
+def snapshot(agent, folder: str, name: str) -> str:
+    """Save ``agent`` (an rldojo or SB3 agent: both have ``save``) under ``folder``; returns the file's path."""
+    return str(agent.save(os.path.join(folder, name)))
+
+
+def restore(agent, path: str, env):
+    """The agent saved at ``path``, loaded by the agent's own class (``load(path, env=env)``)."""
+    return type(agent).load(path, env=env)
 
 
 def execute_run(spec: RunSpec) -> dict:
     """Train and evaluate one run; returns its result record and never raises an ``Exception``.
 
     Training goes in ``eval_points`` chunks of ``learn(n, reset_num_timesteps=False)``;
-    the curve metric is evaluated after each. Wall time counts training only.
+    the curve metric is evaluated after each. Wall time counts training only. With
+    ``spec.select == "best"`` the agent is saved at every curve point that beats the ones
+    before on the headline, and the final metrics are those of that checkpoint
+    (``record["selected"]`` names its step).
     """
     record = base_record(spec)
     record.update(
@@ -122,12 +149,14 @@ def execute_run(spec: RunSpec) -> dict:
         curve=[],
         metrics={},
         error=None,
-        started_at=_now(),
+        started_at=now(),
         pid=os.getpid(),
     )
     env = agent = None
     train_time = eval_time = 0.0
     cpu_started = time.process_time()
+    scratch = tempfile.TemporaryDirectory(prefix="rldojo-bench-") if spec.select == "best" else None
+    best_value, best_path = None, None
     try:
         limit_threads()
         import gymnasium as gym
@@ -155,7 +184,16 @@ def execute_run(spec: RunSpec) -> dict:
             values = metric_values(curve_metric(agent, spec.env_id, spec.env_kwargs, spec.seed))
             eval_time += time.perf_counter() - started
             record["curve"].append({"steps": steps, "wall_time": round(train_time, 6), "metrics": values})
-        if spec.curve_metric:
+            if scratch is not None and _better(values.get(spec.headline), best_value, spec.higher_is_better):
+                started = time.perf_counter()
+                best_value, best_path = values.get(spec.headline), snapshot(agent, scratch.name, "best")
+                record["selected"] = {"steps": steps, "curve_value": best_value}
+                eval_time += time.perf_counter() - started
+        restored = best_path is not None and record["selected"]["steps"] != record["env_steps"]
+        if restored:
+            agent = restore(agent, best_path, env)
+            limit_threads()
+        if spec.curve_metric or restored:
             started = time.perf_counter()
             record["metrics"] = metric_values(metric(agent, spec.env_id, spec.env_kwargs, spec.seed))
             eval_time += time.perf_counter() - started
@@ -173,12 +211,14 @@ def execute_run(spec: RunSpec) -> dict:
         if env is not None:
             with contextlib.suppress(Exception):
                 env.close()
+        if scratch is not None:
+            scratch.cleanup()
     record["wall_time"] = round(train_time, 6)
     record["eval_time"] = round(eval_time, 6)
     # CPU seconds of the whole run (making, training, evaluating): what a suite costs on an idle machine
     record["cpu_time"] = round(time.process_time() - cpu_started, 6)
     record["steps_per_second"] = round(record["env_steps"] / train_time, 3) if train_time > 0 else None
-    record["finished_at"] = _now()
+    record["finished_at"] = now()
     record["machine"] = machine_info()
     record["versions"] = _versions()
     return record
@@ -197,7 +237,7 @@ def failed_record(spec: RunSpec, error: str) -> dict:
         metrics={},
         error=error,
         started_at=None,
-        finished_at=_now(),
+        finished_at=now(),
         cpu_time=None,
         machine=machine_info(),
         versions=_versions(),

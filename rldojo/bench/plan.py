@@ -42,10 +42,23 @@ def canonical(value: Any) -> Any:
 
 
 def run_key(
-    label: str, env_id: str, env_kwargs: dict, agent: str, hyperparameters: dict, seed: int, budget: int
+    label: str,
+    env_id: str,
+    env_kwargs: dict,
+    agent: str,
+    hyperparameters: dict,
+    seed: int,
+    budget: int,
+    select: str = "final",
 ) -> str:
-    """The stable identity of a run: a hash of what determines its outcome."""
+    """The stable identity of a run: a hash of what determines its outcome.
+
+    ``select="best"`` (report the best evaluation checkpoint) joins the hash; the default
+    leaves it out, so that the keys of runs recorded before it existed stay valid.
+    """
     payload = [label, env_id, canonical(env_kwargs), agent, canonical(hyperparameters), int(seed), int(budget)]
+    if select != "final":
+        payload.append(select)
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
@@ -69,6 +82,12 @@ class RunSpec:
     higher_is_better: bool
     solved_at: float | None
     eval_points: int
+    unit: str = "env steps"
+    random_score: float | None = None  # the headline of a random policy: normalised score 0
+    target_score: float | None = None  # the solved mark, else the oracle: normalised score 1
+    select: str = "final"
+    counterpart: str | None = None
+    settings: str = ""  # where the hyperparameters come from (rl-zoo3, an Optuna study, set by hand)
 
     @property
     def name(self) -> str:
@@ -97,7 +116,7 @@ def plan_runs(
     :param envs: keep only entries whose label or env id is listed
     :param agents: keep only these agent names
     """
-    from rldojo.baselines.hyperparams import defaults
+    from rldojo.baselines.hyperparams import defaults, source
 
     if suite not in ("quick", "full"):
         raise ValueError(f"suite must be 'quick' or 'full', got {suite!r}")
@@ -136,11 +155,18 @@ def plan_runs(
                 raise ValueError(f"entry {entry.label!r}, agent {spec.agent!r}: no {suite!r} budget in timesteps")
             env_kwargs = {**entry.env_kwargs, **spec.env_kwargs}
             hyperparameters = {**defaults(entry.env_id, spec.agent), **spec.agent_kwargs}
+            settings = source(entry.env_id, spec.agent) + (" with the entry's overrides" if spec.agent_kwargs else "")
             budget = int(spec.timesteps[suite])
+            select = entry.select
+            if select not in ("final", "best"):
+                raise ValueError(f"entry {entry.label!r}: select must be 'final' or 'best', got {select!r}")
+            target = entry.solved_at if entry.solved_at is not None else entry.oracle_score
             for seed in seed_list:
                 runs.append(
                     RunSpec(
-                        key=run_key(entry.label, entry.env_id, env_kwargs, spec.agent, hyperparameters, seed, budget),
+                        key=run_key(
+                            entry.label, entry.env_id, env_kwargs, spec.agent, hyperparameters, seed, budget, select
+                        ),
                         label=entry.label,
                         env_id=entry.env_id,
                         env_kwargs=env_kwargs,
@@ -155,9 +181,34 @@ def plan_runs(
                         higher_is_better=entry.higher_is_better,
                         solved_at=entry.solved_at,
                         eval_points=max(1, int(entry.eval_points)),
+                        unit=entry.unit,
+                        random_score=entry.random_score,
+                        target_score=target,
+                        select=select,
+                        counterpart=spec.counterpart,
+                        settings=settings,
                     )
                 )
     keys = [r.key for r in runs]
     if len(set(keys)) != len(keys):
         raise ValueError("two runs of the suite have the same key (an entry or agent is listed twice)")
     return runs
+
+
+def equal_budget_problems(entries, suites: Iterable[str] = ("quick", "full")) -> list[str]:
+    """What breaks the rule that every agent of an entry gets the same budget in a suite (empty: none).
+
+    The evaluation is the entry's (its ``metric``, ``curve_metric`` and ``eval_points``), so the
+    evaluation episodes or games are the same for every agent by construction; the budget is the
+    agent spec's, so it is checked here, one suite at a time.
+    """
+    problems = []
+    for entry in entries:
+        for suite in suites:
+            if suite not in entry.suites:
+                continue
+            budgets = {spec.agent: spec.timesteps.get(suite) for spec in entry.agents if suite in spec.suites}
+            if len(set(budgets.values())) > 1:
+                listed = ", ".join(f"{agent} {budget:,}" for agent, budget in budgets.items())
+                problems.append(f"{entry.label} ({suite}): unequal budgets in {entry.unit}: {listed}")
+    return problems

@@ -12,10 +12,10 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from rldojo.bench.execute import run_pool, run_ray, run_serial
+from rldojo.bench.execute import now, run_pool, run_ray, run_serial
 from rldojo.bench.plan import DEFAULT_SEEDS, plan_runs
 from rldojo.bench.progress import Progress
-from rldojo.bench.store import ResultsFile, recorded_keys
+from rldojo.bench.store import ResultsFile, recorded_keys, write_plan
 
 
 @dataclasses.dataclass
@@ -55,13 +55,18 @@ def run_suite(
         seeds = DEFAULT_SEEDS.get(suite, 1)
     if workers < 0:
         raise ValueError(f"workers must be 0 or more, got {workers}")
+    entries = list(entries)
     specs = plan_runs(entries, suite, seeds, envs, agents)
+    # the current plan is the whole suite's, so that a rerun of a few entries (after a change of
+    # settings) leaves the others counted and the records it supersedes uncounted
+    whole = specs if envs is None and agents is None else plan_runs(entries, suite, seeds)
     out = Path(out)
     interrupted = False
     finished = failed = 0
     with ResultsFile(out) as results:
         if results.repaired:
             log(f"{results.path}: {results.repaired}")
+        write_plan(out, suite, sorted({s.seed for s in whole}), [s.key for s in whole], now())
         done_keys = recorded_keys(results.records(), retry_failed)
         todo = [s for s in specs if s.key not in done_keys]
         steps = sum(s.budget for s in specs)

@@ -4,6 +4,11 @@ Only the suite's own process writes it (:class:`ResultsFile`, under an exclusive
 anyone may read it (:func:`read_results`). A suite resumes by skipping the keys already
 recorded (:func:`recorded_keys`), and a run recorded twice (a retried failure) counts by
 its latest record (:func:`latest_by_key`).
+
+Beside it, ``plan.json`` holds the keys of the suite's current plan (:func:`write_plan`,
+rewritten by every ``rldojo bench``): the summary counts only the records of those keys
+(:func:`current_runs`), so records superseded by a change of budget or hyperparameters stay
+in the file but are not counted.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from pathlib import Path
 from rldojo.bench.plan import canonical
 
 RESULTS_NAME = "results.jsonl"
+PLAN_NAME = "plan.json"
 RECORD_FORMAT = 1
 
 
@@ -153,3 +159,38 @@ def last_line(text: str | None, empty: str = "") -> str:
     """The last non-blank line of a record's ``error`` (a traceback's message), or ``empty``."""
     lines = [line for line in (text or "").strip().splitlines() if line.strip()]
     return lines[-1].strip() if lines else empty
+
+
+def write_plan(out_dir: str | os.PathLike, suite: str, seeds: list[int], keys: list[str], written_at: str) -> Path:
+    """Write ``plan.json``: the suite, its seeds and the keys of every run it plans (atomically)."""
+    path = Path(out_dir) / PLAN_NAME
+    payload = {"format": RECORD_FORMAT, "suite": suite, "seeds": sorted(seeds), "keys": sorted(keys)}
+    payload["written_at"] = written_at
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def read_plan(out_dir: str | os.PathLike) -> dict | None:
+    """The ``plan.json`` beside a results file (given the folder or the file), or None if there is none."""
+    path = Path(out_dir)
+    path = (path.parent if path.name == RESULTS_NAME else path) / PLAN_NAME
+    if not path.exists():
+        return None
+    plan = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(plan, dict) or not isinstance(plan.get("keys"), list):
+        raise ValueError(f"{path}: not a plan (expected an object with a list of keys)")
+    return plan
+
+
+def current_runs(records: list[dict], plan: dict | None) -> tuple[list[dict], list[dict]]:
+    """One record per run (its latest), split into those of the current plan and the superseded ones.
+
+    Without a plan every run is current, as before plans were written.
+    """
+    runs = latest_by_key(records)
+    if plan is None:
+        return runs, []
+    keys = set(plan["keys"])
+    return [r for r in runs if r["key"] in keys], [r for r in runs if r["key"] not in keys]

@@ -20,6 +20,9 @@ class AgentSpec:
     env_kwargs: dict = field(default_factory=dict)  # merged over the entry's env_kwargs
     agent_kwargs: dict = field(default_factory=dict)  # merged over hyperparams.defaults(env_id, agent)
     suites: tuple[str, ...] = ("quick", "full")  # which suites run this agent
+    # the SB3 agent of the same family (value-based, policy-gradient) that this hand-written
+    # agent is compared with in the aggregate's probability of improvement; None for none
+    counterpart: str | None = None
 
 
 @dataclass
@@ -37,6 +40,14 @@ class Entry:
     eval_points: int = 5  # learning-curve evaluations per run
     curve_metric: str | None = None  # a cheaper metric for the curve; defaults to metric
     suites: tuple[str, ...] = ("quick", "full")
+    unit: str = "env steps"  # what a budget counts ("CFR iterations" for CFR): equal within an entry
+    # the headline of a uniformly random policy (normalised score 0), and, where the entry has
+    # no solved_at, the oracle's (normalised score 1): see rldojo.bench.aggregate
+    random_score: float | None = None
+    oracle_score: float | None = None
+    # "final": the metrics of the agent as training left it; "best": of the evaluation checkpoint
+    # (curve point) with the best curve headline, for every agent of the entry alike
+    select: str = "final"
 
 
 def all_entries() -> list[Entry]:

@@ -6,10 +6,15 @@
     python -m benchmarks.summarize results/quick      # the same, from a checkout
 
 writes ``summary.md`` (a table per entry: one row per agent, the headline metric's
-mean over seeds with a 95% bootstrap confidence interval, steps to solve, training
-wall time, steps per second, and the ratios of each hand-written agent to the best
-stable-baselines3 agent) and ``curves/<entry>.png`` (the headline metric against env
-steps, mean and 95% band over seeds, hand-written solid and SB3 dashed on one axis).
+mean over seeds with a 95% bootstrap confidence interval and the worst seed beside it,
+steps to solve, training wall time, steps per second, where the settings come from, and
+the ratios of each hand-written agent to the best stable-baselines3 agent; then the
+aggregate across entries of :mod:`rldojo.bench.aggregate`), ``curves/<entry>.png`` (the
+headline metric against env steps and against training wall time, mean and 95% band over
+seeds, hand-written solid and SB3 dashed) and ``curves/aggregate.png``.
+
+Only the runs of the current plan (``plan.json``, see :mod:`rldojo.bench.store`) are
+counted; superseded records stay in the results file.
 """
 
 from __future__ import annotations
@@ -25,11 +30,13 @@ from pathlib import Path
 
 import numpy as np
 
+from rldojo.bench.aggregate import aggregate, aggregate_markdown, plot_aggregate
 from rldojo.bench.plan import is_sb3
-from rldojo.bench.store import RESULTS_NAME, last_line, latest_by_key, read_results
+from rldojo.bench.store import RESULTS_NAME, current_runs, last_line, read_plan, read_results
 
 SUMMARY_NAME = "summary.md"
 CURVES_DIR = "curves"
+AGGREGATE_PNG = "aggregate.png"
 
 
 # --------------------------------------------------------------------------- statistics
@@ -124,6 +131,9 @@ def agent_rows(records: list[dict]) -> list[dict]:
         values = [r["metrics"].get(headline) for r in runs]
         solved = [steps_to_solve(r) for r in runs]
         low, high = bootstrap_ci(values)
+        higher = runs[0].get("higher_is_better", True)
+        scored = [(v, r["seed"]) for v, r in zip(values, runs, strict=True) if v is not None]
+        worst = (min if higher else max)(scored) if scored else (None, None)
         metric_names = []
         for r in runs:
             metric_names += [m for m in r["metrics"] if m not in metric_names]
@@ -135,6 +145,8 @@ def agent_rows(records: list[dict]) -> list[dict]:
                 "seeds": len(runs),
                 "mean": _mean(values),
                 "ci": (low, high),
+                "worst": worst,  # (value, seed)
+                "settings": runs[0].get("settings") or "",
                 "others": {m: _mean(r["metrics"].get(m) for r in runs) for m in metric_names if m != headline},
                 "solved": sum(s is not None for s in solved),
                 "steps_to_solve": _mean(solved),
@@ -171,10 +183,11 @@ def entry_table(label: str, records: list[dict]) -> tuple[str, list[dict]]:
         others += [m for m in row["others"] if m not in others]
     # the ratio columns only where there is an SB3 agent to compare with
     ratios = reference is not None and any(row["kind"] == "hand-written" for row in rows)
+    unit = first.get("unit") or "env steps"
     header = (
-        ["agent", "seeds", "budget", f"{headline} (95% CI)"]
+        ["agent", "seeds", f"budget ({unit})", f"{headline} (95% CI)", "worst seed"]
         + others
-        + ["steps to solve", "train time (s)", "steps/s"]
+        + ["steps to solve", "train time (s)", "steps/s", "settings"]
         + ([f"{headline} ÷ SB3", "steps/s ÷ SB3"] if ratios else [])
     )
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
@@ -190,10 +203,12 @@ def entry_table(label: str, records: list[dict]) -> tuple[str, list[dict]]:
         low, high = row["ci"]
         headline_cell = f"{fmt(row['mean'])} [{fmt(low)}, {fmt(high)}]"
         compare = reference is not None and row["kind"] == "hand-written"
+        worst_value, worst_seed = row["worst"]
+        worst_cell = "—" if worst_value is None else f"{fmt(worst_value)} (seed {worst_seed})"
         cells = (
-            [row["agent"], str(row["seeds"]), f"{row['budget']:,}", headline_cell]
+            [row["agent"], str(row["seeds"]), f"{row['budget']:,}", headline_cell, worst_cell]
             + [fmt(row["others"].get(m)) for m in others]
-            + [solve, fmt(row["wall_time"]), fmt(row["steps_per_second"])]
+            + [solve, fmt(row["wall_time"]), fmt(row["steps_per_second"]), row["settings"] or "—"]
         )
         if ratios:
             cells += [
@@ -215,6 +230,14 @@ def entry_table(label: str, records: list[dict]) -> tuple[str, list[dict]]:
         *lines,
         "",
     ]
+    if first.get("select") == "best":
+        parts += [
+            f"Best-so-far: each run's final metrics are those of its best evaluation checkpoint (of "
+            f"{first.get('eval_points')} curve points, judged by the curve's `{headline}`; a tie goes to the "
+            "later one), the same rule for every agent of this entry.",
+            "",
+        ]
+    parts += not_learning_notes(first, rows)
     variants = variant_notes(records)
     if variants:
         parts += ["Runs of one agent with other hyperparameters: " + "; ".join(variants) + ".", ""]
@@ -226,6 +249,29 @@ def entry_table(label: str, records: list[dict]) -> tuple[str, list[dict]]:
             "",
         ]
     return "\n".join(parts), rows
+
+
+def not_learning_notes(first: dict, rows: list[dict]) -> list[str]:
+    """A sentence for each SB3 agent that reached the mark on no seed, with the tuning its settings had."""
+    if first.get("solved_at") is None:
+        return []
+    notes = []
+    for row in rows:
+        if row["kind"] != "sb3" or row["solved"] > 0:
+            continue
+        settings = row["settings"] or "library defaults"
+        tuning = (
+            f"tuning spent: {settings.split(': ', 1)[1]}"
+            if settings.startswith("Optuna study")
+            else "published tuned settings"
+            if settings.startswith("rl-zoo3")
+            else "no tuning study was run for it"
+        )
+        notes.append(
+            f"{row['agent']} reached the mark ({first['solved_at']:g}) at no evaluation point of any seed with "
+            f"({settings}; {tuning})."
+        )
+    return [" ".join(notes), ""] if notes else []
 
 
 def variant_notes(records: list[dict]) -> list[str]:
@@ -281,7 +327,8 @@ def curve_metric_name(records: list[dict]) -> str | None:
 
 
 def plot_entry(label: str, records: list[dict], path: Path) -> Path | None:
-    """Learning curves of one entry: mean and 95% bootstrap band over seeds for every agent, on one axis."""
+    """Learning curves of one entry, against env steps (left) and training wall time (right): mean and
+    95% bootstrap band over seeds for every agent."""
     import matplotlib
 
     if "matplotlib.pyplot" not in sys.modules:
@@ -292,41 +339,51 @@ def plot_entry(label: str, records: list[dict], path: Path) -> Path | None:
     if metric is None:
         return None
     by_agent = agent_groups(records)
-    fig, ax = plt.subplots(figsize=(9, 4.5))
+    fig, (ax_steps, ax_time) = plt.subplots(1, 2, figsize=(13, 4.5), sharey=True)
     colours = plt.get_cmap("tab10")
     for index, (agent, runs) in enumerate(by_agent.items()):
         length = min(len(r["curve"]) for r in runs)
         if length == 0:
             continue
-        steps = np.array([[r["curve"][i]["steps"] for i in range(length)] for r in runs], dtype=float).mean(axis=0)
-        values = [[r["curve"][i]["metrics"].get(metric) for r in runs] for i in range(length)]
+        points = [[r["curve"][i] for r in runs] for i in range(length)]
+        steps = np.array([np.mean([p["steps"] for p in at]) for at in points])
+        # the mean over seeds of the training seconds each seed had spent by that point
+        seconds = np.array([np.mean([p.get("wall_time") or 0.0 for p in at]) for at in points])
+        values = [[p["metrics"].get(metric) for p in at] for at in points]
         mean = np.array([np.nan if _mean(v) is None else _mean(v) for v in values])
         bands = np.array([bootstrap_ci(v, resamples=2000) for v in values])
         style = "--" if is_sb3(agent) else "-"
         colour = colours(index % 10)
-        ax.plot(
-            steps,
-            mean,
-            style,
-            color=colour,
-            marker="o",
-            markersize=3,
-            linewidth=1.8,
-            label=f"{agent} ({len(runs)} seed{'s' if len(runs) != 1 else ''})",
-        )
-        if len(runs) > 1:
-            ax.fill_between(steps, bands[:, 0], bands[:, 1], color=colour, alpha=0.18, linewidth=0)
+        for ax, xs in ((ax_steps, steps), (ax_time, seconds)):
+            ax.plot(
+                xs,
+                mean,
+                style,
+                color=colour,
+                marker="o",
+                markersize=3,
+                linewidth=1.8,
+                label=f"{agent} ({len(runs)} seed{'s' if len(runs) != 1 else ''})",
+            )
+            if len(runs) > 1:
+                ax.fill_between(xs, bands[:, 0], bands[:, 1], color=colour, alpha=0.18, linewidth=0)
     solved_at = records[0].get("solved_at")
-    if solved_at is not None and metric == records[0]["headline"]:
-        ax.axhline(solved_at, color="0.4", linestyle=":", linewidth=1, label=f"solved ({solved_at:g})")
-    ax.set_xlabel("env steps")
-    ax.set_ylabel(metric)
-    ax.set_title(f"{label}: {metric} (mean, 95% CI over seeds; SB3 dashed)", fontsize=10)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    for ax in (ax_steps, ax_time):
+        if solved_at is not None and metric == records[0]["headline"]:
+            ax.axhline(solved_at, color="0.4", linestyle=":", linewidth=1, label=f"solved ({solved_at:g})")
+        ax.grid(alpha=0.3)
+    unit = records[0].get("unit") or "env steps"
+    ax_steps.set_xlabel(unit)
+    ax_time.set_xlabel("training wall time (s, evaluation excluded)")
+    ax_time.set_xscale("symlog", linthresh=1.0)
+    ax_steps.set_ylabel(metric)
+    ax_steps.set_title(f"against {unit}", fontsize=10)
+    ax_time.set_title("against wall time (log scale above 1 s)", fontsize=10)
+    fig.suptitle(f"{label}: {metric} (mean, 95% CI over seeds; SB3 dashed)", fontsize=11)
+    ax_time.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=100)
     plt.close(fig)
     return path
 
@@ -345,9 +402,14 @@ def _span(records: list[dict]) -> str:
     return text
 
 
-def summary_markdown(records: list[dict], curves_dir: Path | None = None, plots: bool = True) -> str:
-    """The whole summary as Markdown; with ``plots`` the PNGs are written to ``curves_dir`` too."""
-    runs = latest_by_key(records)
+def summary_markdown(
+    records: list[dict], curves_dir: Path | None = None, plots: bool = True, plan: dict | None = None
+) -> str:
+    """The whole summary as Markdown; with ``plots`` the PNGs are written to ``curves_dir`` too.
+
+    :param plan: the suite's ``plan.json``: only its runs are counted (None: every run in ``records``)
+    """
+    runs, superseded = current_runs(records, plan)
     ok = [r for r in runs if r.get("status") == "ok"]
     failed = [r for r in runs if r.get("status") != "ok"]
     suites = sorted({r.get("suite") for r in runs if r.get("suite")})
@@ -356,13 +418,28 @@ def summary_markdown(records: list[dict], curves_dir: Path | None = None, plots:
         "# Benchmark results",
         "",
         f"{len(runs)} runs ({len(ok)} ok, {len(failed)} failed) of the {', '.join(suites) or '?'} suite"
-        f"{_span(runs)}. Each row is one agent: the headline metric's mean over seeds with a 95% bootstrap "
-        "confidence interval, the env steps at which the learning curve first reached the solved level "
-        "(mean over the seeds that reached it), training wall time and env steps per second (evaluation "
-        "excluded), and each hand-written agent's ratio to the best SB3 agent."
+        f"{_span(runs)}"
+        + (
+            f", the runs of its current plan ({len(plan['keys'])} planned, seeds "
+            f"{', '.join(map(str, plan.get('seeds', [])))}; {len(superseded)} superseded record"
+            f"{'s' if len(superseded) != 1 else ''} in the file not counted)"
+            if plan is not None
+            else ""
+        )
+        + ". Within an entry every agent has the same budget and the same evaluation. Each row is one agent: "
+        "the headline metric's mean over seeds with a 95% bootstrap confidence interval and the worst seed, "
+        "the env steps at which the learning curve first reached the solved level (mean over the seeds that "
+        "reached it), training wall time and env steps per second (evaluation excluded), where its settings "
+        "come from, and each hand-written agent's ratio to the best SB3 agent."
         + (f" The runs took {cpu:,.0f} CPU seconds in all." if cpu else ""),
         "",
     ]
+    found = aggregate(ok)
+    if found is not None:
+        png = None
+        if plots and curves_dir is not None:
+            png = f"{CURVES_DIR}/{plot_aggregate(found, curves_dir / AGGREGATE_PNG).name}"
+        parts.append(aggregate_markdown(found, png))
     by_label: dict[str, list[dict]] = defaultdict(list)
     for record in ok:
         by_label[record["label"]].append(record)
@@ -386,7 +463,7 @@ def summarize(out_dir: str | os.PathLike, plots: bool = True) -> Path:
     results = out_dir / RESULTS_NAME
     if not results.exists():
         raise FileNotFoundError(f"no {RESULTS_NAME} in {out_dir}")
-    text = summary_markdown(read_results(results), out_dir / CURVES_DIR, plots)
+    text = summary_markdown(read_results(results), out_dir / CURVES_DIR, plots, read_plan(out_dir))
     path = out_dir / SUMMARY_NAME
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")

@@ -100,20 +100,23 @@ def test_summary_table_numbers_from_a_handwritten_file(tmp_path):
     assert dqn[1:3] == ["3", "3,000"]
     low, high = bootstrap_ci([1.0, 0.0, 1.0])
     assert dqn[3] == f"0.667 [{low:.3f}, {high:.3f}]" and low == 0.0 and high == 1.0
-    assert dqn[4] == "0.800"  # optimality, mean of 0.8, 0.6, 1.0
-    assert dqn[5] == "1,500 (2/3)"  # solved at 2000 (seed 0) and 1000 (seed 3)
-    assert dqn[6] == f"{np.mean([3000 / 300, 3000 / 100, 3000 / 200]):.1f}"  # train time (s)
-    assert dqn[7] == "200.0"  # steps/s, mean of 300, 100, 200
-    assert dqn[8] == f"{(2 / 3) / 0.5:.2f}×" and dqn[9] == "2.00×"  # against sb3-dqn, the best SB3
+    assert dqn[4] == "0.000 (seed 1)"  # the worst seed
+    assert dqn[5] == "0.800"  # optimality, mean of 0.8, 0.6, 1.0
+    assert dqn[6] == "1,500 (2/3)"  # solved at 2000 (seed 0) and 1000 (seed 3)
+    assert dqn[7] == f"{np.mean([3000 / 300, 3000 / 100, 3000 / 200]):.1f}"  # train time (s)
+    assert dqn[8] == "200.0"  # steps/s, mean of 300, 100, 200
+    assert dqn[9] == "—"  # no record says where its settings come from
+    assert dqn[10] == f"{(2 / 3) / 0.5:.2f}×" and dqn[11] == "2.00×"  # against sb3-dqn, the best SB3
     sb3 = maze["sb3-dqn"]
-    assert sb3[3] == "0.500 [0.500, 0.500]" and sb3[5] == "not solved" and sb3[8] == "—"
+    assert sb3[3] == "0.500 [0.500, 0.500]" and sb3[6] == "not solved" and sb3[10] == "—"
+    assert "sb3-dqn reached the mark (1) at no evaluation point of any seed" in summary
     assert maze["sb3-ppo"][1] == "1" and maze["sb3-ppo"][3] == "0.200 [0.200, 0.200]"
     assert "each hand-written agent ÷ sb3-dqn" in summary
 
     bandit = table_rows(summary, "Bandit")
     ucb = bandit["bandit-ucb"]  # no second metric here, so one column fewer
-    assert ucb[3] == "10.0 [10.0, 10.0]" and ucb[4] == "3,000"  # first at or below 15 at 3000 steps
-    assert ucb[7] == "0.25×" and ucb[8] == "2.00×"
+    assert ucb[3] == "10.0 [10.0, 10.0]" and ucb[5] == "3,000"  # first at or below 15 at 3000 steps
+    assert ucb[9] == "0.25×" and ucb[10] == "2.00×"
     assert "lower is better" in summary
 
     failed = summary.split("## Failed runs", 1)[1]
@@ -154,3 +157,67 @@ def test_one_agent_with_two_hyperparameter_sets_gets_two_rows(tmp_path):
     rows = table_rows(summary, "Maze/seed")
     assert rows["dqn #1"][3] == "1.000 [1.000, 1.000]" and rows["dqn #2"][3] == "0.500 [0.500, 0.500]"
     assert "dqn #1: lr=0.001; dqn #2: lr=0.01" in summary
+
+
+def test_summary_counts_only_the_runs_of_the_current_plan(tmp_path):
+    from rldojo.bench.store import write_plan
+
+    old = record("dqn", 0, [0.0, 0.0], 100.0)  # superseded: a run of settings since changed
+    old["key"] = "old-dqn-0"
+    current = [record("dqn", 0, [0.0, 1.0], 100.0), record("dqn", 1, [1.0, 1.0], 100.0)]
+    current[0]["hyperparameters"] = current[1]["hyperparameters"] = {"learning_rate": 0.1}
+    write(tmp_path / "results.jsonl", [old, *current])
+    # without a plan every run counts, and the old settings make a second row
+    summary = summarize(tmp_path, plots=False).read_text()
+    assert "3 runs (3 ok, 0 failed)" in summary and "dqn #2" in summary
+
+    write_plan(tmp_path, "quick", [0, 1], [r["key"] for r in current], "2026-11-25T07:00:00+00:00")
+    summary = summarize(tmp_path, plots=False).read_text()
+    assert "2 runs (2 ok, 0 failed)" in summary
+    assert "2 planned, seeds 0, 1; 1 superseded record in the file not counted" in summary
+    rows = table_rows(summary, "Maze/seed")
+    assert list(rows) == ["dqn"] and rows["dqn"][1] == "2"  # one row, two seeds
+    assert rows["dqn"][3].startswith("1.000 [1.000, 1.000]")
+    assert len(read_results(tmp_path)) == 3  # the superseded record stays in the file
+
+
+def test_worst_seed_sits_beside_the_mean(tmp_path):
+    records = [record("dqn", 0, [1.0], 100.0), record("dqn", 1, [0.25], 100.0), record("dqn", 2, [0.5], 100.0)]
+    write(tmp_path / "results.jsonl", records)
+    rows = table_rows(summarize(tmp_path, plots=False).read_text(), "Maze/seed")
+    assert rows["dqn"][3].startswith("0.583 [") and rows["dqn"][4] == "0.250 (seed 1)"
+    for r in records:
+        r["higher_is_better"] = False
+    write(tmp_path / "results.jsonl", records)
+    rows = table_rows(summarize(tmp_path, plots=False).read_text(), "Maze/seed")
+    assert rows["dqn"][4] == "1.000 (seed 0)"  # lower is better: the highest is the worst
+
+
+def test_a_rerun_after_a_change_supersedes_the_old_records(tmp_path):
+    import benchtiny
+
+    from rldojo.bench import runner
+    from rldojo.bench.store import read_plan
+
+    def run(budget, envs=None):
+        return runner.run_suite(
+            benchtiny.tiny_entries(budget=budget),
+            "quick",
+            2,
+            tmp_path,
+            workers=0,
+            envs=envs,
+            progress=False,
+            summarize=False,
+            log=lambda s: None,
+        )
+
+    assert run(300).finished == 6
+    report = run(400, envs=["Lake/b"])  # a partial rerun after the budgets changed: Lake/b only
+    assert report.finished == 2
+    plan = read_plan(tmp_path)
+    assert len(plan["keys"]) == 6 and plan["seeds"] == [0, 1]  # the whole suite's plan at the new budgets
+    assert len(read_results(tmp_path)) == 8  # nothing is deleted
+    summary = summarize(tmp_path, plots=False).read_text()
+    assert "2 runs (2 ok, 0 failed)" in summary and "6 superseded records in the file not counted" in summary
+    assert "## Lake/a" not in summary  # its runs are of the old budgets: not yet rerun, not counted

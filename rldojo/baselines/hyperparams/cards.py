@@ -18,10 +18,12 @@ _LEDUC_PPO = {"n_steps": 1024, "batch_size": 256, "learning_rate": 1e-3, "gamma"
 
 HYPERPARAMS = {
     ("KuhnPoker-v0", "dqn"): _KUHN_DQN,
+    ("KuhnPoker-v0", "sb3-dqn"): _KUHN_DQN,  # the same names in SB3: what ours got
     ("KuhnPoker-v0", "ppo"): _KUHN_PPO,
     ("KuhnPoker-v0", "sb3-ppo"): _KUHN_SB3_PPO,
     ("KuhnPoker-v0", "sb3-maskable-ppo"): _KUHN_SB3_PPO,
     ("LeducHoldem-v0", "dqn"): {},
+    ("LeducHoldem-v0", "sb3-dqn"): {},
     ("LeducHoldem-v0", "ppo"): _LEDUC_PPO,
     ("LeducHoldem-v0", "sb3-ppo"): _LEDUC_PPO,
     ("LeducHoldem-v0", "sb3-maskable-ppo"): _LEDUC_PPO,

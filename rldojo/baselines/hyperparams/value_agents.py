@@ -65,4 +65,24 @@ HYPERPARAMS = {
         "epsilon_end": 0.02,
         "loss": "huber",
     },
+    # SB3's DQN on the same frames, with the same settings and the same torso (rldojo's CNN as an SB3
+    # features extractor, then the Q head: net_arch=[]); nobody publishes tuned SB3 settings for
+    # CartPole from pixels, so SB3 gets exactly what ours got.
+    ("CartPolePixels-v0", "sb3-dqn"): {
+        "policy_kwargs": {
+            "features_extractor_class": "rldojo_cnn",
+            "features_extractor_kwargs": {"features_dim": 256, "channels": [16, 32]},
+            "net_arch": [],
+        },
+        "learning_rate": 2.5e-4,
+        "batch_size": 32,
+        "buffer_size": 100_000,
+        "learning_starts": 2_000,
+        "train_freq": 4,
+        "gradient_steps": 1,
+        "n_steps": 3,
+        "target_update_interval": 2_000,
+        "exploration_fraction": 0.2,
+        "exploration_final_eps": 0.02,
+    },
 }

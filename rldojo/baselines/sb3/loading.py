@@ -22,7 +22,7 @@ from stable_baselines3.common.utils import LinearSchedule
 from stable_baselines3.common.vec_env import VecEnv
 
 from rldojo.baselines.checkpoint import damaged, open_zip
-from rldojo.baselines.sb3.wrappers import ACTIVATIONS, OPTIMIZERS, policy_for, wrap_env
+from rldojo.baselines.sb3.wrappers import ACTIVATIONS, FEATURES_EXTRACTORS, OPTIMIZERS, policy_for, wrap_env
 from rldojo.envs.common import resolve_env
 
 __all__ = ["load_model"]
@@ -216,7 +216,8 @@ def _schedule_from(entry, fallback: float | None, key: str, path: Path):
 
 def _kwargs_from(entry, key: str, path: Path) -> dict:
     """policy_kwargs (and the like) rebuilt: JSON values kept, classes looked up by name in a fixed list."""
-    allowed = {f"<class '{c.__module__}.{c.__qualname__}'>": c for c in (*ACTIVATIONS.values(), *OPTIMIZERS.values())}
+    classes = (*ACTIVATIONS.values(), *OPTIMIZERS.values(), *FEATURES_EXTRACTORS.values())
+    allowed = {f"<class '{c.__module__}.{c.__qualname__}'>": c for c in classes}
     out = {}
     for name, value in _readable(entry).items():
         if name.startswith(":"):

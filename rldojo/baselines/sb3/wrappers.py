@@ -9,9 +9,11 @@ import numpy as np
 import torch
 from gymnasium import spaces
 from stable_baselines3.common.monitor import Monitor
+from stable_baselines3.common.torch_layers import BaseFeaturesExtractor
 from stable_baselines3.common.utils import LinearSchedule
 from stable_baselines3.common.vec_env import DummyVecEnv, VecEnv
 
+from rldojo.baselines.nets import NatureCNN
 from rldojo.envs.common import check_choice, resolve_env
 
 try:
@@ -21,8 +23,10 @@ except ImportError:  # pragma: no cover - sb3-contrib is part of the sb3 extra
 
 __all__ = [
     "ACTIVATIONS",
+    "FEATURES_EXTRACTORS",
     "OPTIMIZERS",
     "InfoActionMasker",
+    "RldojoCNN",
     "monitors",
     "policy_for",
     "policy_kwargs_from_names",
@@ -45,6 +49,32 @@ ACTIVATIONS = {
     }.items()
 }
 OPTIMIZERS = {cls.__name__: cls for cls in (torch.optim.Adam, torch.optim.AdamW, torch.optim.RMSprop, torch.optim.SGD)}
+
+
+class RldojoCNN(BaseFeaturesExtractor):
+    """rldojo's convolutional torso (:class:`rldojo.baselines.nets.NatureCNN`) as an SB3 features extractor.
+
+    ``policy_kwargs={"features_extractor_class": "rldojo_cnn", "features_extractor_kwargs":
+    {"features_dim": 256, "channels": [16, 32]}}`` gives SB3's ``CnnPolicy`` the same torso as
+    rldojo's DQN with ``cnn_channels=(16, 32)``: on CartPole's 20x40 frames SB3's own NatureCNN
+    (an 8x8 stride-4 first layer) has no room, and the comparison should differ in the
+    algorithm's code, not in the network.
+    """
+
+    def __init__(self, observation_space: spaces.Box, features_dim: int = 256, channels=None):
+        super().__init__(observation_space, features_dim)
+        self.cnn = NatureCNN(
+            tuple(observation_space.shape),
+            features_dim=features_dim,
+            channels_last=False,  # SB3 hands images over channels first
+            channels=None if channels is None else tuple(int(c) for c in channels),
+        )
+
+    def forward(self, observations: torch.Tensor) -> torch.Tensor:
+        return self.cnn(observations)
+
+
+FEATURES_EXTRACTORS = {"rldojo_cnn": RldojoCNN}
 
 
 class InfoActionMasker(ActionMasker if ActionMasker is not None else gym.Wrapper):
@@ -152,6 +182,11 @@ def policy_kwargs_from_names(policy_kwargs: dict | None) -> dict | None:
         name = out["activation_fn"].lower()
         check_choice("policy_kwargs['activation_fn']", name, sorted(ACTIVATIONS))
         out["activation_fn"] = ACTIVATIONS[name]
+    if isinstance(out.get("features_extractor_class"), str):
+        check_choice(
+            "policy_kwargs['features_extractor_class']", out["features_extractor_class"], sorted(FEATURES_EXTRACTORS)
+        )
+        out["features_extractor_class"] = FEATURES_EXTRACTORS[out["features_extractor_class"]]
     if isinstance(out.get("optimizer_class"), str):
         check_choice("policy_kwargs['optimizer_class']", out["optimizer_class"], sorted(OPTIMIZERS))
         out["optimizer_class"] = OPTIMIZERS[out["optimizer_class"]]

@@ -26,6 +26,10 @@ from rldojo.bench.suites import AgentSpec, Entry
 
 LAST_PART = 0.2  # "the last part": this fraction of the training pulls made so far
 EVAL_SEED_OFFSET = 10_000  # the greedy evaluation episode uses seeds apart from the training seeds
+# regret per step of uniformly random pulls (normalised score 0): python -m rldojo.bench.reference
+# --seeds 2, 2026-12-01. SB3 has no bandit algorithm, so the strategies have no SB3 counterpart of
+# their family and the entry is not in the aggregate's probability of improvement.
+RANDOM = 1.27344
 
 
 def training_env(agent):
@@ -91,6 +95,8 @@ ENTRIES = [
         metric="rldojo.bench.entries.bandit:bandit_metrics",
         headline="regret_per_step",
         higher_is_better=False,
+        random_score=RANDOM,
+        oracle_score=0.0,  # the best arm every pull: no regret
         eval_points=10,
     ),
 ]

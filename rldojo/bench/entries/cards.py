@@ -3,15 +3,20 @@
 - ``<env>/cfr``: CFR and CFR+ (a "timestep" is one iteration over the whole tree); the
   metric is the exact exploitability (NashConv / 2) of the average strategy, and NashConv.
   Bars: Kuhn exploitability < 1e-3, Leduc NashConv <= 0.005.
-- ``<env>/vs-random`` and ``<env>/vs-always_call``: hand-written DQN and PPO, SB3's PPO
+- ``<env>/vs-random`` and ``<env>/vs-always_call``: hand-written DQN and PPO, SB3's DQN, PPO
   and MaskablePPO, trained against that fixed opponent from a random seat; the metric is
   the exact value of the agent's greedy policy divided by the exact best-response value
   against that opponent (:func:`rldojo.envs.cards.evaluation.fraction_of_best_response`).
-  Bar: 0.9. SB3's plain PPO has no masks, so it trains with ``illegal_action="forfeit"``
-  (an illegal action folds the hand) and learns to avoid them.
+  Bar: 0.9. SB3's plain PPO and DQN have no masks, so they train with
+  ``illegal_action="forfeit"`` (an illegal action folds the hand) and learn to avoid them.
+  Our DQN is compared with SB3's DQN, our PPO with MaskablePPO (both use the masks).
 
-The quick suite runs CFR+ and the Kuhn learners on a small budget (seconds); Leduc's
-learners and the full budgets are in the full suite.
+Every agent of an entry gets the same budget: env steps (decisions) for the learners, CFR
+iterations over the whole tree for CFR (``unit``); SB3 has no CFR, so the CFR tables have no
+SB3 row and no ratio. The quick suite runs CFR+ and the Kuhn learners on a small budget
+(seconds); Leduc's learners and the full budgets are in the full suite. ``random_score``:
+the uniform strategy's exploitability and the uniformly random policy's fraction of the best
+response, measured by ``python -m rldojo.bench.reference``.
 """
 
 from __future__ import annotations
@@ -22,25 +27,32 @@ CFR_METRIC = "rldojo.envs.cards.evaluation:cfr_exploitability"
 VALUE_METRIC = "rldojo.envs.cards.evaluation:fraction_of_best_response"
 
 
-def _learners(quick: int | None, full: dict[str, int]) -> list[AgentSpec]:
-    """The four learners; ``full`` is each one's full budget (measured to leave margin over the 0.9 bar)."""
+def _learners(quick: int | None, full: int) -> list[AgentSpec]:
+    """The five learners, each with the same budget (the full one measured to leave margin over the 0.9 bar)."""
     suites = ("quick", "full") if quick else ("full",)
-
-    def budget(agent: str) -> dict[str, int]:
-        return {"quick": quick, "full": full[agent]} if quick else {"full": full[agent]}
-
+    budget = {"quick": quick, "full": full} if quick else {"full": full}
+    forfeit = {"illegal_action": "forfeit"}
     return [
-        AgentSpec(agent="dqn", timesteps=budget("dqn"), suites=suites),
-        AgentSpec(agent="ppo", timesteps=budget("ppo"), suites=suites),
-        AgentSpec(
-            agent="sb3-ppo", timesteps=budget("sb3-ppo"), env_kwargs={"illegal_action": "forfeit"}, suites=("full",)
-        ),
-        AgentSpec(agent="sb3-maskable-ppo", timesteps=budget("sb3-maskable-ppo"), suites=("full",)),
+        AgentSpec(agent="dqn", timesteps=budget, suites=suites, counterpart="sb3-dqn"),
+        AgentSpec(agent="ppo", timesteps=budget, suites=suites, counterpart="sb3-maskable-ppo"),
+        AgentSpec(agent="sb3-dqn", timesteps=budget, env_kwargs=forfeit, suites=suites),
+        AgentSpec(agent="sb3-ppo", timesteps=budget, env_kwargs=forfeit, suites=suites),
+        AgentSpec(agent="sb3-maskable-ppo", timesteps=budget, suites=suites),
     ]
 
 
-KUHN_BUDGETS = {"dqn": 10_000, "ppo": 10_000, "sb3-ppo": 10_000, "sb3-maskable-ppo": 10_000}
-LEDUC_BUDGETS = {"dqn": 60_000, "ppo": 100_000, "sb3-ppo": 100_000, "sb3-maskable-ppo": 50_000}
+KUHN_BUDGET = 10_000
+LEDUC_BUDGET = 100_000  # what the slowest learner (PPO) needed; DQN had 60k and MaskablePPO 50k before
+# python -m rldojo.bench.reference --seeds 2, 2026-12-01: the uniform strategy's exploitability (Kuhn)
+# and NashConv (Leduc), exact; random play's fraction of the best response (vs-*), exact per seat
+RANDOM = {
+    "KuhnPoker-v0/cfr": 0.458333,
+    "LeducHoldem-v0/cfr": 4.747222,
+    "KuhnPoker-v0/vs-random": 0.090909,
+    "KuhnPoker-v0/vs-always_call": -0.5,
+    "LeducHoldem-v0/vs-random": -0.152837,
+    "LeducHoldem-v0/vs-always_call": 0.022727,
+}
 
 ENTRIES = [
     Entry(
@@ -55,6 +67,8 @@ ENTRIES = [
         headline="exploitability",
         higher_is_better=False,
         solved_at=1e-3,
+        unit="CFR iterations",
+        random_score=RANDOM["KuhnPoker-v0/cfr"],
     ),
     Entry(
         label="LeducHoldem-v0/cfr",
@@ -68,10 +82,12 @@ ENTRIES = [
         headline="nash_conv",
         higher_is_better=False,
         solved_at=0.005,
+        unit="CFR iterations",
+        random_score=RANDOM["LeducHoldem-v0/cfr"],
     ),
 ]
 
-for _env_id, _quick, _full in (("KuhnPoker-v0", 1_000, KUHN_BUDGETS), ("LeducHoldem-v0", None, LEDUC_BUDGETS)):
+for _env_id, _quick, _full in (("KuhnPoker-v0", 1_000, KUHN_BUDGET), ("LeducHoldem-v0", None, LEDUC_BUDGET)):
     for _opponent in ("random", "always_call"):
         ENTRIES.append(
             Entry(
@@ -82,6 +98,7 @@ for _env_id, _quick, _full in (("KuhnPoker-v0", 1_000, KUHN_BUDGETS), ("LeducHol
                 metric=VALUE_METRIC,
                 headline="fraction_of_best_response",
                 solved_at=0.9,
+                random_score=RANDOM[f"{_env_id}/vs-{_opponent}"],
                 eval_points=4,
                 suites=("quick", "full") if (_quick and _opponent == "random") else ("full",),
             )
