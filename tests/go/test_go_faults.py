@@ -463,7 +463,8 @@ def fake_engine(tmp_path, genmove_line: str, name: str) -> str:
     [
         ("sys.stdout.write('= Z99\\n\\n'); sys.stdout.flush()", 5.0, r"answered 'genmove white' with 'Z99'"),
         ("sys.stdout.write('= \\n\\n'); sys.stdout.flush()", 5.0, r"answered 'genmove white' with ''"),
-        ("time.sleep(30)", 0.5, r"did not answer within 0.5 s"),
+        # 2 s, not less: the fake engine is a Python script, and its start-up answers count against the timeout too
+        ("time.sleep(30)", 2.0, r"did not answer within 2.0 s"),
         ("sys.exit(0)", 5.0, r"exited unexpectedly"),
     ],
     ids=["garbage", "empty", "silent", "exits"],
