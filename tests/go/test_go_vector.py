@@ -16,22 +16,6 @@ import rldojo  # noqa: F401  (registers Go-v0 and its vector entry point)
 from rldojo.envs.go.vector import GoVectorEnv
 
 
-class ReferenceVectorEnv(SyncVectorEnv):
-    """SyncVectorEnv, except that an info array of numbers takes a None by becoming an object array.
-
-    Go-v0's ``opponent_action`` is None when the opponent has not moved since the agent's last
-    move (at the first move, after the agent's game-ending move), and SyncVectorEnv cannot put a
-    None into the int array it made for the first env's int.
-    """
-
-    def _add_info(self, vector_infos, env_info, env_num):
-        for key, value in env_info.items():
-            array = vector_infos.get(key)
-            if value is None and isinstance(array, np.ndarray) and array.dtype != object:
-                vector_infos[key] = array.astype(object)
-        return super()._add_info(vector_infos, env_info, env_num)
-
-
 def assert_same_info(expected: dict, got: dict, path: str = "info") -> None:
     """Same keys and presence arrays; equal values (and types) wherever a key is present."""
     assert expected.keys() == got.keys(), f"{path}: keys {sorted(expected)} != {sorted(got)}"
@@ -97,7 +81,7 @@ def test_native_vector_env_matches_single_envs(scenario):
     num_envs = len(steps[0])
     options = {**options, "opponent": middle_move if options["opponent"] == "callable" else options["opponent"]}
     any_action = options["illegal_action"] != "raise"
-    reference = ReferenceVectorEnv([lambda: gym.make("Go-v0", **options) for _ in range(num_envs)], autoreset_mode=mode)
+    reference = SyncVectorEnv([lambda: gym.make("Go-v0", **options) for _ in range(num_envs)], autoreset_mode=mode)
     native = gym.make_vec("Go-v0", num_envs, vectorization_mode="vector_entry_point", autoreset_mode=mode, **options)
     assert isinstance(native.unwrapped, GoVectorEnv) and native.metadata["autoreset_mode"] == mode
     singles = [env.unwrapped for env in reference.envs]
@@ -136,7 +120,7 @@ def test_native_vector_env_matches_single_envs(scenario):
 def test_many_games_against_the_greedy_opponent_end_as_the_single_envs_do():
     """Whole 5x5 games in 16 envs: every reward and final score as 16 single envs give them."""
     options = {"board_size": 5, "opponent": "greedy", "agent_color": "random", "reward": "score"}
-    reference = ReferenceVectorEnv([lambda: gym.make("Go-v0", **options) for _ in range(16)])
+    reference = SyncVectorEnv([lambda: gym.make("Go-v0", **options) for _ in range(16)])
     native = GoVectorEnv(16, **options)
     reference.reset(seed=5)
     native.reset(seed=5)
@@ -193,7 +177,7 @@ def test_gnugo_runs_env_by_env_and_plays_as_in_the_single_envs():
     if not gnugo_available():
         pytest.skip("GNU Go is not installed (apt-get install gnugo)")
     options = {"board_size": 5, "opponent": "gnugo", "opponent_kwargs": {"level": 0}, "agent_color": "white"}
-    reference = ReferenceVectorEnv([lambda: gym.make("Go-v0", **options) for _ in range(2)])
+    reference = SyncVectorEnv([lambda: gym.make("Go-v0", **options) for _ in range(2)])
     native = GoVectorEnv(2, **options)
     expected, got = reference.reset(seed=3), native.reset(seed=3)
     assert np.array_equal(expected[0], got[0]) and native.batch.num_stones.tolist() == [1, 1]  # GNU Go opened

@@ -274,7 +274,9 @@ class GoEnv(gym.Env):
             "to_play": COLOR_NAMES[board.to_play],
             "agent_color": COLOR_NAMES[self.color],
             "move_number": board.move_number,
-            "opponent_action": board.last_move if board.to_play == self.color else None,
+            # -1 when the opponent has not moved since the agent did: an int either way, so that
+            # SyncVectorEnv can put the infos of several envs in one array
+            "opponent_action": board.last_move if board.to_play == self.color and board.last_move is not None else -1,
         }
 
     def _finish(self, forfeit: bool = False) -> dict:

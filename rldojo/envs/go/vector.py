@@ -246,13 +246,8 @@ class GoVectorEnv(NativeVectorEnv):
         """What the single env's info holds in every env (the base keeps the rows it was asked about)."""
         batch = self.batch
         last = batch.last_move
-        replied = (batch.to_play == self.color) & (last >= 0)  # None before any move, as GoBoard's last_move
-        if replied.all():
-            opponent_action = last  # all ints: int64, as SyncVectorEnv makes it
-        else:
-            opponent_action = np.full(self.num_envs, None, dtype=object)
-            for i in np.flatnonzero(replied).tolist():
-                opponent_action[i] = int(last[i])
+        replied = (batch.to_play == self.color) & (last >= 0)  # last_move is -1 before any move
+        opponent_action = np.where(replied, last, -1).astype(np.int64)  # -1: no reply since the agent moved
         return {
             "action_mask": self._action_masks().astype(np.int8),
             "to_play": _COLOR_NAMES[batch.to_play],
