@@ -41,7 +41,18 @@ def start_suite(out_dir: Path) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        preexec_fn=ctrl_c_as_from_a_shell,
     )
+
+
+def ctrl_c_as_from_a_shell() -> None:
+    """In the child, before exec: SIGINT unblocked and at its default, as a shell starts a command.
+
+    Both are inherited across exec, and a test worker that has run the whole suite may have picked
+    up an ignored or blocked SIGINT; the suite would then never see the Ctrl-C this test sends.
+    """
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_for_lines(path: Path, count: int, proc: subprocess.Popen, timeout: float = 60.0) -> None:
