@@ -42,6 +42,12 @@ search needs each result before it chooses the next path, and on one core the ba
 numpy engine (:mod:`rldojo.envs.go.batched`) plays fewer moves a second than the board's
 incremental chains even with 64 boards at once (``python -m benchmarks.go_ladder --speed 9``).
 
+Opening knowledge (``opening_book``): on an empty 5x5 board the search plays the centre, C3,
+without searching. 5x5 Go is solved (van der Werf, van den Herik and Uiterwijk, 2003): C3
+is black's winning first move, and the whole board is won with perfect play. One second of
+search from the empty board does not tell C3 from its neighbours (they look alike to the
+rollouts), and those neighbours lose to a strong opponent.
+
 Between moves the subtree of the position reached is kept (matched on the history of
 moves). When the opponent has just passed and the score is already the mover's, the search
 passes at once: that ends the game, won by the rules. Budgeted in playouts, the search is
@@ -87,6 +93,8 @@ EVEN_PRIOR = 0.5
 PASS_PRIOR = 0.2
 EYE_PRIOR = 0.1
 UNCALM_PRIOR = 0.2  # a move the learned prior leaves out: own eye, or self-atari that captures nothing
+# The solved first move of the boards whose game is solved with a known first move: size -> point.
+SOLVED_FIRST_MOVES = {5: 2 * 5 + 2}  # 5x5: C3, the centre (van der Werf et al., 2003)
 TIME_CHECK_EVERY = 8  # simulations between two looks at the clock
 
 
@@ -199,6 +207,9 @@ class MCTS(Agent):
         clock: str = hyperparameter(
             "wall", Choice("wall", "cpu")
         )  # what seconds count: wall time, or this process's CPU time (one core's worth on a busy machine)
+        opening_book: bool = hyperparameter(
+            True, Flag()
+        )  # on an empty board whose solved first move is known (5x5: C3), play it without searching
 
     # ------------------------------------------------------------------ set-up
 
@@ -324,6 +335,11 @@ class MCTS(Agent):
             self.root = None
             self.last_search = {"simulations": 0, "seconds": 0.0, "win_rate": 1.0, "visits": 0}
             return board.pass_action
+        book = self._book_move(board, allowed)
+        if book is not None:
+            self.root = None
+            self.last_search = {"simulations": 0, "seconds": 0.0, "win_rate": 1.0, "visits": 0, "book": True}
+            return book
         root = self._root_for(board, allowed)
         clock = time.process_time if cfg.clock == "cpu" else time.perf_counter
         started = clock()
@@ -352,6 +368,15 @@ class MCTS(Agent):
         if cfg.reuse_tree:
             self.root = root.children.get(move)
             self.root_history = [*board.history, move]
+        return move
+
+    def _book_move(self, board: GoBoard, allowed: np.ndarray | None) -> int | None:
+        """The solved first move when the board is empty (no stone, no move yet) and one is known, else None."""
+        move = SOLVED_FIRST_MOVES.get(board.size)
+        if not self.config.opening_book or move is None or board.history or board.flat_grid.any():
+            return None
+        if board.to_play != BLACK or (allowed is not None and not allowed[move]):
+            return None
         return move
 
     @staticmethod

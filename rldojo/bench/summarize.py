@@ -140,6 +140,8 @@ def agent_rows(records: list[dict]) -> list[dict]:
         rows.append(
             {
                 "agent": name,
+                "base_agent": runs[0]["agent"],
+                "counterpart": runs[0].get("counterpart"),
                 "kind": "sb3" if is_sb3(runs[0]["agent"]) else "hand-written",
                 "budget": runs[0]["budget"],
                 "seeds": len(runs),
@@ -157,12 +159,16 @@ def agent_rows(records: list[dict]) -> list[dict]:
     return rows
 
 
-def sb3_reference(rows: list[dict], higher_is_better: bool) -> dict | None:
-    """The best SB3 row on the headline metric: what the hand-written agents are compared with."""
-    candidates = [row for row in rows if row["kind"] == "sb3" and row["mean"] is not None]
+def counterpart_row(row: dict, rows: list[dict], higher_is_better: bool) -> dict | None:
+    """The SB3 row a hand-written row is compared with: its counterpart of the same family
+    (``AgentSpec.counterpart``; the best variant on the headline when it ran with several settings),
+    or None when it has none here."""
+    if row["kind"] != "hand-written" or not row["counterpart"]:
+        return None
+    candidates = [other for other in rows if other["base_agent"] == row["counterpart"] and other["mean"] is not None]
     if not candidates:
         return None
-    return (max if higher_is_better else min)(candidates, key=lambda row: row["mean"])
+    return (max if higher_is_better else min)(candidates, key=lambda other: other["mean"])
 
 
 def _ratio(ours: float | None, theirs: float | None) -> float | None:
@@ -177,12 +183,12 @@ def entry_table(label: str, records: list[dict]) -> tuple[str, list[dict]]:
     headline = first["headline"]
     higher = first.get("higher_is_better", True)
     rows = agent_rows(records)
-    reference = sb3_reference(rows, higher)
+    references = {row["agent"]: counterpart_row(row, rows, higher) for row in rows}
     others = []
     for row in rows:
         others += [m for m in row["others"] if m not in others]
-    # the ratio columns only where there is an SB3 agent to compare with
-    ratios = reference is not None and any(row["kind"] == "hand-written" for row in rows)
+    # the ratio columns only where a hand-written agent has its SB3 counterpart to compare with
+    ratios = any(reference is not None for reference in references.values())
     unit = first.get("unit") or "env steps"
     header = (
         ["agent", "seeds", f"budget ({unit})", f"{headline} (95% CI)", "worst seed"]
@@ -202,7 +208,7 @@ def entry_table(label: str, records: list[dict]) -> tuple[str, list[dict]]:
             )
         low, high = row["ci"]
         headline_cell = f"{fmt(row['mean'])} [{fmt(low)}, {fmt(high)}]"
-        compare = reference is not None and row["kind"] == "hand-written"
+        reference = references[row["agent"]]
         worst_value, worst_seed = row["worst"]
         worst_cell = "—" if worst_value is None else f"{fmt(worst_value)} (seed {worst_seed})"
         cells = (
@@ -212,8 +218,8 @@ def entry_table(label: str, records: list[dict]) -> tuple[str, list[dict]]:
         )
         if ratios:
             cells += [
-                fmt_ratio(_ratio(row["mean"], reference["mean"])) if compare else "—",
-                fmt_ratio(_ratio(row["steps_per_second"], reference["steps_per_second"])) if compare else "—",
+                fmt_ratio(_ratio(row["mean"], reference["mean"])) if reference else "—",
+                fmt_ratio(_ratio(row["steps_per_second"], reference["steps_per_second"])) if reference else "—",
             ]
         lines.append("| " + " | ".join(cells) + " |")
     common, special = env_kwargs_split(records)
@@ -242,10 +248,15 @@ def entry_table(label: str, records: list[dict]) -> tuple[str, list[dict]]:
     if variants:
         parts += ["Runs of one agent with other hyperparameters: " + "; ".join(variants) + ".", ""]
     if ratios:
+        pairs = [f"{agent} ÷ {reference['agent']}" for agent, reference in references.items() if reference]
+        alone = [row["agent"] for row in rows if row["kind"] == "hand-written" and not references[row["agent"]]]
         parts += [
-            f"Ratios: each hand-written agent ÷ {reference['agent']}, the best SB3 agent here on `{headline}`"
-            + ("" if higher else " (lower is better, so below 1× is better)")
-            + ".",
+            "Ratios: each hand-written agent ÷ its SB3 counterpart of the same family ("
+            + ", ".join(pairs)
+            + ")"
+            + ("" if higher else "; lower is better, so below 1× is better")
+            + "."
+            + (f" No SB3 agent is of the family of {', '.join(alone)}: no ratio." if alone else ""),
             "",
         ]
     return "\n".join(parts), rows

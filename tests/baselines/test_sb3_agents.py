@@ -4,6 +4,7 @@ import base64
 import csv
 import json
 import pickle
+import tempfile
 import zipfile
 
 import gymnasium as gym
@@ -139,6 +140,15 @@ def test_tensorboard_when_asked(tmp_path):
     hand.learn(128)
     hand.episodes.close()
     assert list((tmp_path / "hand").rglob("events.out.tfevents.*"))
+
+
+def test_learning_leaves_no_log_folder_in_the_temp_dir(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where SB3's logger would make SB3-<date>
+    make_agent("sb3-dqn", "CartPole-v1", seed=0, **SMALL["sb3-dqn"]).learn(64)
+    loud = make_agent("sb3-ppo", "CartPole-v1", seed=0, n_steps=64, batch_size=64, verbose=1)
+    loud.learn(64)
+    assert list(tmp_path.iterdir()) == []
+    assert "total_timesteps" in capsys.readouterr().out  # verbose=1 still prints SB3's table
 
 
 def test_load_agent_still_reads_rldojo_checkpoints(tmp_path):

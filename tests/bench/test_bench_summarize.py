@@ -20,6 +20,7 @@ def record(
     solved_at=1.0,
     higher=True,
     extra=None,
+    counterpart=None,
 ):
     steps = [1000 * (i + 1) for i in range(len(headline_values))]
     curve = [
@@ -36,6 +37,7 @@ def record(
         "env_kwargs": {"layout": "seed"},
         "agent": agent,
         "kind": "sb3" if agent.startswith("sb3-") else "hand-written",
+        "counterpart": counterpart,
         "hyperparameters": {},
         "seed": seed,
         "budget": steps[-1],
@@ -72,19 +74,29 @@ def table_rows(summary: str, label: str) -> dict:
 def test_summary_table_numbers_from_a_handwritten_file(tmp_path):
     records = [
         # dqn: solves at 2000 steps on seed 0 only; final wins 1 and 0
-        record("dqn", 0, [0.0, 1.0, 1.0], 300.0, extra={"optimality": 0.8}),
-        record("dqn", 1, [0.0, 0.0, 0.0], 100.0, extra={"optimality": 0.6}),
-        # sb3-dqn: 0.5 on both seeds, never solves; sb3-ppo worse, so sb3-dqn is the reference
+        record("dqn", 0, [0.0, 1.0, 1.0], 300.0, extra={"optimality": 0.8}, counterpart="sb3-dqn"),
+        record("dqn", 1, [0.0, 0.0, 0.0], 100.0, extra={"optimality": 0.6}, counterpart="sb3-dqn"),
+        # reinforce is compared with its counterpart sb3-ppo, though sb3-dqn scores higher
+        record("reinforce", 0, [0.0, 0.1, 0.4], 400.0, counterpart="sb3-ppo"),
+        # sb3-dqn: 0.5 on both seeds, never solves; sb3-ppo worse
         record("sb3-dqn", 0, [0.5, 0.5, 0.5], 100.0),
         record("sb3-dqn", 1, [0.25, 0.5, 0.5], 100.0),
         record("sb3-ppo", 0, [0.0, 0.1, 0.2], 50.0),
         # a failed run, and a failure later retried successfully (the retry wins)
         record(
-            "dqn", 2, [0.0], 1.0, status="failed", error="Traceback (most recent call last):\n  ...\nValueError: boom"
+            "dqn",
+            2,
+            [0.0],
+            1.0,
+            status="failed",
+            error="Traceback (most recent call last):\n  ...\nValueError: boom",
+            counterpart="sb3-dqn",
         ),
-        record("dqn", 3, [0.0], 1.0, status="failed", error="Traceback ...\nRuntimeError: flaky"),
-        record("dqn", 3, [1.0, 1.0, 1.0], 200.0, extra={"optimality": 1.0}),
-        # another entry where lower is better
+        record(
+            "dqn", 3, [0.0], 1.0, status="failed", error="Traceback ...\nRuntimeError: flaky", counterpart="sb3-dqn"
+        ),
+        record("dqn", 3, [1.0, 1.0, 1.0], 200.0, extra={"optimality": 1.0}, counterpart="sb3-dqn"),
+        # another entry where lower is better, and whose hand-written agent has no SB3 counterpart
         record("bandit-ucb", 0, [30.0, 20.0, 10.0], 1000.0, label="Bandit", solved_at=15.0, higher=False),
         record("sb3-ppo", 0, [40.0, 40.0, 40.0], 500.0, label="Bandit", solved_at=15.0, higher=False),
     ]
@@ -94,7 +106,7 @@ def test_summary_table_numbers_from_a_handwritten_file(tmp_path):
     summary = path.read_text()
 
     maze = table_rows(summary, "Maze/seed")
-    assert list(maze) == ["dqn", "sb3-dqn", "sb3-ppo"]  # hand-written first
+    assert list(maze) == ["dqn", "reinforce", "sb3-dqn", "sb3-ppo"]  # hand-written first
     dqn = maze["dqn"]
     # seeds 0, 1 and the retried 3: wins 1, 0, 1
     assert dqn[1:3] == ["3", "3,000"]
@@ -106,23 +118,27 @@ def test_summary_table_numbers_from_a_handwritten_file(tmp_path):
     assert dqn[7] == f"{np.mean([3000 / 300, 3000 / 100, 3000 / 200]):.1f}"  # train time (s)
     assert dqn[8] == "200.0"  # steps/s, mean of 300, 100, 200
     assert dqn[9] == "—"  # no record says where its settings come from
-    assert dqn[10] == f"{(2 / 3) / 0.5:.2f}×" and dqn[11] == "2.00×"  # against sb3-dqn, the best SB3
+    assert dqn[10] == f"{(2 / 3) / 0.5:.2f}×" and dqn[11] == "2.00×"  # against sb3-dqn, its counterpart
+    assert maze["reinforce"][10:12] == ["2.00×", "8.00×"]  # against sb3-ppo, its counterpart: 0.4 / 0.2, 400 / 50
     sb3 = maze["sb3-dqn"]
     assert sb3[3] == "0.500 [0.500, 0.500]" and sb3[6] == "not solved" and sb3[10] == "—"
     assert "sb3-dqn reached the mark (1) at no evaluation point of any seed" in summary
     assert maze["sb3-ppo"][1] == "1" and maze["sb3-ppo"][3] == "0.200 [0.200, 0.200]"
-    assert "each hand-written agent ÷ sb3-dqn" in summary
+    assert (
+        "each hand-written agent ÷ its SB3 counterpart of the same family (dqn ÷ sb3-dqn, reinforce ÷ sb3-ppo)"
+        in summary
+    )
 
     bandit = table_rows(summary, "Bandit")
     ucb = bandit["bandit-ucb"]  # no second metric here, so one column fewer
     assert ucb[3] == "10.0 [10.0, 10.0]" and ucb[5] == "3,000"  # first at or below 15 at 3000 steps
-    assert ucb[9] == "0.25×" and ucb[10] == "2.00×"
-    assert "lower is better" in summary
+    assert len(ucb) == 9  # SB3 has no bandit algorithm: no ratio columns
+    assert "÷" not in summary.split("## Bandit\n", 1)[1].split("\n## ", 1)[0]
 
     failed = summary.split("## Failed runs", 1)[1]
     assert "| Maze/seed | dqn | 2 | ValueError: boom |" in failed
     assert "flaky" not in failed
-    assert "9 runs (8 ok, 1 failed)" in summary and "box (Test CPU, 2 CPUs)" in summary
+    assert "10 runs (9 ok, 1 failed)" in summary and "box (Test CPU, 2 CPUs)" in summary
     for name in ("Maze_seed", "Bandit"):
         png = tmp_path / "curves" / f"{name}.png"
         assert png.read_bytes()[:4] == b"\x89PNG"

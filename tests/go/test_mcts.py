@@ -85,7 +85,7 @@ def test_it_passes_at_once_to_end_a_won_game_and_plays_on_in_a_lost_one():
 
 
 def test_the_subtree_is_kept_between_moves():
-    agent = make_agent("mcts", go5(), seed=0, playouts=200)
+    agent = make_agent("mcts", go5(), seed=0, playouts=200, opening_book=False)
     board = GoBoard(5)
     move = agent.select_move(board)
     kept = agent.root
@@ -165,3 +165,24 @@ def test_bad_input_is_refused_by_name():
         agent.select_move("C3")
     with pytest.raises(ValueError, match="seconds"):
         agent.select_move(GoBoard(5), seconds=-1)
+
+
+def test_on_an_empty_5x5_board_it_plays_the_solved_first_move_and_searches_after_it():
+    for seed in (0, 1, 2):
+        agent = make_agent("mcts", go5(), seed=seed, playouts=50)
+        board = GoBoard(5)
+        assert board.describe(agent.select_move(board)) == "C3"
+        assert agent.last_search["simulations"] == 0 and agent.last_search["book"]
+        board.play(board.parse("C3"))
+        board.play(board.parse("B3"))
+        agent.select_move(board)
+        assert agent.last_search["simulations"] == 50
+    # Without the book, or with stones on the board (a handicap), it searches from the first move.
+    agent = make_agent("mcts", go5(), seed=0, playouts=50, opening_book=False)
+    agent.select_move(GoBoard(5))
+    assert agent.last_search["simulations"] == 50
+    agent = make_agent("mcts", go5(), seed=0, playouts=50)
+    handicap = GoBoard(5)
+    handicap.place_setup_stones([handicap.parse("B2")], [])
+    agent.select_move(handicap)
+    assert agent.last_search["simulations"] == 50

@@ -6,7 +6,7 @@ SB3's algorithms already have the contract's face (``learn``, ``predict``, ``sav
 - ``make_agent("sb3-ppo", env, seed=0, **kwargs)`` works: the env comes first and the
   policy is chosen from the observation space (``MlpPolicy``, ``CnnPolicy`` for images,
   ``MultiInputPolicy`` for dicts);
-- ``verbose=0`` by default;
+- ``verbose=0`` by default, and ``learn`` makes no log folder unless ``tensorboard_log`` is given;
 - the env is always wrapped in SB3's ``Monitor``; with ``monitor_dir=DIR`` it writes
   ``DIR/monitor.csv`` (``DIR/<i>.monitor.csv`` with ``n_envs > 1``); ``tensorboard_log=DIR``
   is SB3's own;
@@ -22,10 +22,12 @@ SB3's algorithms already have the contract's face (``learn``, ``predict``, ``sav
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import ClassVar
 
 from stable_baselines3 import A2C, DQN, PPO
+from stable_baselines3.common.logger import HumanOutputFormat, Logger
 from stable_baselines3.common.vec_env import VecEnv
 
 from rldojo.baselines.checkpoint import atomic_write
@@ -77,6 +79,15 @@ class _RldojoSB3:
         self.monitor_dir = None if monitor_dir is None else str(monitor_dir)
         # The next class in the MRO is the SB3 algorithm (DQN, PPO, A2C or MaskablePPO).
         super().__init__(policy, wrapped, seed=seed, verbose=verbose, **kwargs)
+
+    def learn(self, *args, **kwargs):
+        """SB3's ``learn``. Without ``tensorboard_log`` or a logger of one's own, its logs go to
+        stdout (``verbose=1``) or nowhere, and no folder is made: SB3 itself would make an empty
+        ``SB3-<date>`` folder in the temp dir on every call."""
+        if self.tensorboard_log is None and not self._custom_logger:
+            outputs = [HumanOutputFormat(sys.stdout)] if self.verbose >= 1 else []
+            self.set_logger(Logger(folder=None, output_formats=outputs))
+        return super().learn(*args, **kwargs)
 
     def _excluded_save_params(self) -> list[str]:
         return [*super()._excluded_save_params(), "monitor_dir"]

@@ -42,7 +42,9 @@ def _learners(quick: int | None, full: int) -> list[AgentSpec]:
 
 
 KUHN_BUDGET = 10_000
-LEDUC_BUDGET = 100_000  # what the slowest learner (PPO) needed; DQN had 60k and MaskablePPO 50k before
+# 50k: what DQN and MaskablePPO needed before; our PPO needed 100k, which with five SB3 and
+# hand-written learners on two opponents and five seeds would not fit the full suite's two hours
+LEDUC_BUDGET = 50_000
 # python -m rldojo.bench.reference --seeds 2, 2026-12-01: the uniform strategy's exploitability (Kuhn)
 # and NashConv (Leduc), exact; random play's fraction of the best response (vs-*), exact per seat
 RANDOM = {

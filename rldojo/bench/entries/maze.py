@@ -65,12 +65,13 @@ ENTRIES = [
         "classic",
         "onehot",
         {
-            "qlearning": {"quick": 10_000, "full": 100_000},
-            "dqn": {"quick": 10_000, "full": 100_000},
+            # 60k, not 100k: the full suite's two-hour budget (our DQN wins from every cell at 10k)
+            "qlearning": {"quick": 10_000, "full": 60_000},
+            "dqn": {"quick": 10_000, "full": 60_000},
             # SB3 needs tens of thousands of steps here: too slow for the 5-minute quick suite, so
             # the quick table has no SB3 row (an SB3 row at 10k steps would only say "not yet").
-            "sb3-dqn": {"full": 100_000},
-            "sb3-ppo": {"full": 100_000},
+            "sb3-dqn": {"full": 60_000},
+            "sb3-ppo": {"full": 60_000},
         },
     ),
 ]
