@@ -249,14 +249,17 @@ def entry_table(label: str, records: list[dict]) -> tuple[str, list[dict]]:
         parts += ["Runs of one agent with other hyperparameters: " + "; ".join(variants) + ".", ""]
     if ratios:
         pairs = [f"{agent} ÷ {reference['agent']}" for agent, reference in references.items() if reference]
-        alone = [row["agent"] for row in rows if row["kind"] == "hand-written" and not references[row["agent"]]]
+        unpaired = [row for row in rows if row["kind"] == "hand-written" and not references[row["agent"]]]
+        alone = [row["agent"] for row in unpaired if not row["counterpart"]]
+        absent = [f"{row['agent']} ({row['counterpart']})" for row in unpaired if row["counterpart"]]
         parts += [
             "Ratios: each hand-written agent ÷ its SB3 counterpart of the same family ("
             + ", ".join(pairs)
             + ")"
             + ("" if higher else "; lower is better, so below 1× is better")
             + "."
-            + (f" No SB3 agent is of the family of {', '.join(alone)}: no ratio." if alone else ""),
+            + (f" No SB3 agent is of the family of {', '.join(alone)}: no ratio." if alone else "")
+            + (f" No run of the counterpart of {', '.join(absent)} is in this table: no ratio." if absent else ""),
             "",
         ]
     return "\n".join(parts), rows

@@ -237,3 +237,20 @@ def test_a_rerun_after_a_change_supersedes_the_old_records(tmp_path):
     summary = summarize(tmp_path, plots=False).read_text()
     assert "2 runs (2 ok, 0 failed)" in summary and "6 superseded records in the file not counted" in summary
     assert "## Lake/a" not in summary  # its runs are of the old budgets: not yet rerun, not counted
+
+
+def test_an_agent_whose_counterpart_did_not_run_has_no_ratio_and_the_note_says_why(tmp_path):
+    records = [
+        record("dqn", 0, [0.0, 1.0], 200.0, counterpart="sb3-dqn"),
+        record("ppo", 0, [0.5, 0.5], 400.0, counterpart="sb3-ppo"),  # no sb3-ppo run in this file
+        record("lin", 0, [0.5, 1.0], 800.0),  # no counterpart at all
+        record("sb3-dqn", 0, [0.5, 0.5], 100.0),
+    ]
+    write(tmp_path / "results.jsonl", records)
+    summary = summarize(tmp_path, plots=False).read_text()
+    rows = table_rows(summary, "Maze/seed")
+    assert rows["dqn"][-2:] == ["2.00×", "2.00×"]
+    assert rows["ppo"][-2:] == ["—", "—"] and rows["lin"][-2:] == ["—", "—"]
+    assert "(dqn ÷ sb3-dqn)" in summary
+    assert "No SB3 agent is of the family of lin: no ratio." in summary
+    assert "No run of the counterpart of ppo (sb3-ppo) is in this table: no ratio." in summary
