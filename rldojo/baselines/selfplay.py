@@ -56,10 +56,15 @@ The update
 For each learner on its own moves, w its weights and φ(s, a) the features that are on
 for move a in position s (its local features, then the shapes of the position after it)::
 
-    Q(s, a) = Σ_{i ∈ φ(s, a)} w_i
+    Q(s, a) = Σ_i x_i · w_i              x_i: how many times feature i is on (a shape can be on many times)
     y       = r + γ · Q(s', a')          after the learner's next move
     y       = (1 − κ) · z + κ · m        after its last move
-    w_i     ← w_i + α · (y − Q(s, a)) / |φ(s, a)|      for i ∈ φ(s, a)
+    w       ← w + α · (y − Q(s, a)) · x / |x|²
+
+This is normalised least mean squares: each step moves Q(s, a) a fraction α of the way to
+y, whatever the number of features, so it is stable for any 0 < α < 2 on every board
+size. (Dividing by the number of features instead, as before 2026-12-02, over-stepped by
+the shapes' multiplicity: on 9x9 the weights grew to 1e12 within a few thousand moves.)
 
 s' is the learner's next position, after the opponent's reply, and a' its ε-greedy move
 there; r is 0 until the game ends. At the end, z is the result (+1, −1 or 0), m the final
@@ -272,9 +277,11 @@ class SelfPlaySarsa(Agent):
     @dataclasses.dataclass
     class Config:
         learning_rate: float = hyperparameter(
-            0.1, Number(0, low_open=True)
-        )  # step size at the start, divided among the features that are on
-        learning_rate_end: float = hyperparameter(0.02, Number(0))  # step size at the end of training (linear decay)
+            0.3, Number(0, 2, low_open=True, high_open=True)
+        )  # step size at the start: the fraction of the error each update corrects (normalised LMS)
+        learning_rate_end: float = hyperparameter(
+            0.1, Number(0, 2, high_open=True)
+        )  # step size at the end of training (linear decay)
         gamma: float = hyperparameter(
             0.9, Number(0, 1)
         )  # discount: below 1 it prefers winning sooner and damps the noise of long games
@@ -392,8 +399,10 @@ class SelfPlaySarsa(Agent):
         """The SARSA step for one learner on the features of its (s, a)."""
         if features is None:
             return  # a game-ending pass: its value is exact
-        step = self._alpha / len(features)
-        np.add.at(self.weights[color], features, step * (target - q))  # a shape may occur twice
+        # Normalised LMS (see the module docstring): |x|^2 is the sum of the squared counts.
+        _, counts = np.unique(features, return_counts=True)
+        step = self._alpha / float(np.dot(counts, counts))
+        np.add.at(self.weights[color], features, step * (target - q))
 
     def _learn(self, total_timesteps: int, run: TrainingRun) -> None:
         from rldojo.envs.go.aec import raw_env

@@ -125,7 +125,7 @@ def test_play_human_runs_headless_with_scripted_clicks():
 
 def test_selfplay_sarsa_beats_greedy_on_5x5_with_board_shapes():
     # The benchmark's goal (80% against greedy) with a tenth of its budget: 20,000 moves,
-    # about 5 s (seed 0: 93/100). With shape_window=0 the same run wins 66/100.
+    # about 5 s (seed 0: 87/100; seed 1: 93/100). With shape_window=0 the same run wins 72/100.
     agent = SelfPlaySarsa(gym.make("Go-v0", board_size=5), seed=0)
     agent.learn(20_000)
     result = win_rate(agent, "greedy", games=100, size=5, seed=1)
@@ -178,3 +178,13 @@ def test_shape_window_zero_turns_the_shapes_off_and_a_bad_one_is_refused():
         SelfPlaySarsa(GoEnv(board_size=5), shape_window=5)
     with pytest.raises(ValueError, match="shape_window must be from 0 to 2 on a 2x2 board"):
         SelfPlaySarsa(GoEnv(board_size=2), shape_window=3)
+
+
+def test_selfplay_sarsa_stays_bounded_on_9x9():
+    # Every empty window of a 9x9 board is the same shape, so a shape feature is on dozens of
+    # times in one position; the normalised step keeps the weights small (they grew to 1e12
+    # within 6,000 moves when the step was divided by the number of features).
+    agent = SelfPlaySarsa(gym.make("Go-v0", board_size=9), seed=0)
+    agent.learn(3_000)
+    for color in (BLACK, WHITE):
+        assert np.isfinite(agent.weights[color]).all() and np.abs(agent.weights[color]).max() < 1.0

@@ -10,8 +10,8 @@ trains with ``illegal_action="lose"`` (set in the benchmark entry).
 
 HYPERPARAMS = {
     ("Go-v0", "selfplay-sarsa"): {
-        "learning_rate": 0.1,
-        "learning_rate_end": 0.02,
+        "learning_rate": 0.3,
+        "learning_rate_end": 0.1,
         "gamma": 0.9,
         "epsilon_start": 0.3,
         "epsilon_end": 0.05,

@@ -25,6 +25,28 @@ STUDIES: dict[tuple[str, str], dict] = {
                'sampler': 'optuna.samplers.TPESampler(seed=0)',
                'seeds': [0],
                'trials': 4}},
+    # Optuna study: Taxi, sb3-dqn; 4 trials x 30,000 env steps on seeds 0;
+    # optuna.samplers.TPESampler(seed=0); objective: maximize the mean over the seeds of mean_return
+    # (rldojo.bench.metrics:mean_return_100); best -200; 2026-12-02.
+    ('Taxi-v4', 'sb3-dqn'): {'params': {'batch_size': 32,
+                'buffer_size': 50000,
+                'exploration_final_eps': 0.08493578609931442,
+                'exploration_fraction': 0.05909827884814658,
+                'gamma': 0.99,
+                'learning_rate': 0.0006466422717414558,
+                'learning_starts': 1000,
+                'target_update_interval': 100,
+                'train_freq': 1},
+     'study': {'best_value': -200.0,
+               'budget': 30000,
+               'date': '2026-12-02',
+               'entry': 'Taxi',
+               'objective': 'maximize the mean over the seeds of mean_return '
+                            '(rldojo.bench.metrics:mean_return_100)',
+               'optuna': '5.0.0',
+               'sampler': 'optuna.samplers.TPESampler(seed=0)',
+               'seeds': [0],
+               'trials': 4}},
     # Optuna study: Taxi, sb3-ppo; 4 trials x 30,000 env steps on seeds 0;
     # optuna.samplers.TPESampler(seed=0); objective: maximize the mean over the seeds of mean_return
     # (rldojo.bench.metrics:mean_return_100); best -200; 2026-12-01.
