@@ -169,9 +169,12 @@ def test_n_envs_and_schedules():
 def test_every_policy_agent_default_builds():
     from rldojo.baselines.hyperparams import defaults
     from rldojo.baselines.hyperparams.policy_agents import HYPERPARAMS
+    from rldojo.baselines.hyperparams.tuned import STUDIES
 
     assert {agent for _, agent in HYPERPARAMS} == {"reinforce", "ppo", "a2c", *CLASSES}
-    for (env_id, agent_name), kwargs in HYPERPARAMS.items():
+    for (env_id, agent_name), family in HYPERPARAMS.items():
+        # a tuning study's winner is laid over the family module's values
+        kwargs = {**family, **STUDIES.get((env_id, agent_name), {}).get("params", {})}
         assert defaults(env_id, agent_name) == kwargs
         agent = make_agent(agent_name, env_id, seed=0, **kwargs)
         obs, _ = gym.make(env_id).reset(seed=0)
