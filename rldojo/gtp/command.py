@@ -14,7 +14,8 @@ rldojo as a Go program: a GTP (Go Text Protocol, version 2) engine on stdin and 
 
 It plays a saved Go agent (--agent PATH: any agent trained on Go-v0, rldojo or SB3) or
 the search, MCTS with RAVE over rldojo's rules (--engine mcts, the default; its prior
-is a saved SARSA self-play agent given with --prior). Rules: area scoring (Tromp-Taylor:
+is a saved SARSA self-play agent given with --prior; on an empty 5x5 board it plays the
+solved first move, C3, without searching). Rules: area scoring (Tromp-Taylor:
 every stone on the board counts), suicide illegal, positional superko.
 
 Commands: protocol_version name version known_command list_commands quit boardsize
