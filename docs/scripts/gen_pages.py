@@ -207,6 +207,8 @@ REFERENCE_PAGES: dict[str, ReferencePage] = {
 }
 
 QUICK_RESULTS = Path("results") / "quick"  # under docs/: results.jsonl and curves/*.png
+FULL_RESULTS = Path("results") / "full"  # under docs/: the five-seed run, plan.json and curves/*.png
+FULL_ARCHIVE = "full-2026-11-25.md"  # the last five-seed run before the fair benchmark, by hand
 THROUGHPUT = Path("results") / "throughput.json"  # under docs/
 
 # --------------------------------------------------------------------------- docstrings to Markdown
@@ -861,6 +863,14 @@ def quick_results_page(docs_dir: Path) -> str:
     return results_page(docs_dir, QUICK_RESULTS, "# Results, quick suite", "quick")
 
 
+def full_results_page(docs_dir: Path) -> str:
+    """``results/full.md``: the summary of the committed five-seed run of the full suite, with its curves."""
+    title = "# Results, full suite"
+    text = results_page(docs_dir, FULL_RESULTS, title, "full")
+    archive = f"The last five-seed run before the fair benchmark (2026-11-25) is [kept as it was]({FULL_ARCHIVE})."
+    return text.replace(f"{title}\n", f"{title}\n\n{archive}\n", 1)
+
+
 def performance_page(docs_dir: Path) -> str:
     """``performance.md``: the committed throughput measurement, a table per area."""
     path = docs_dir / THROUGHPUT
@@ -921,6 +931,7 @@ def page_paths() -> list[str]:
         "reference/index.md",
         *REFERENCE_PAGES,
         "results/quick.md",
+        "results/full.md",
         "performance.md",
     ]
 
@@ -935,6 +946,7 @@ def pages(docs_dir: Path = DOCS) -> dict[str, str]:
     out["reference/index.md"] = reference_index()
     out |= {path: reference_page(page) for path, page in REFERENCE_PAGES.items()}
     out["results/quick.md"] = quick_results_page(docs_dir)
+    out["results/full.md"] = full_results_page(docs_dir)
     out["performance.md"] = performance_page(docs_dir)
     assert sorted(out) == sorted(page_paths())
     return {path: tidy([text]) for path, text in out.items()}

@@ -19,7 +19,7 @@ from rldojo.baselines.registry import AGENTS
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERATED_PREFIXES = ("envs/", "agents/", "reference/")
-GENERATED_FILES = ("results/quick.md", "performance.md")
+GENERATED_FILES = ("results/quick.md", "results/full.md", "performance.md")
 
 
 def nav_paths(items) -> list[str]:
@@ -222,3 +222,17 @@ def test_performance_page_from_a_throughput_file(gen_pages, tmp_path):
     assert "## go" in text
     assert "| Go-v0 | env steps/s | 3,000 | PettingZoo | 1,000 | 3.00 | 2.00 | yes |" in text
     assert "ratio = ours / peer" in text
+
+
+def test_full_results_page_before_and_after_a_run_is_committed(gen_pages, tmp_path):
+    text = gen_pages.full_results_page(tmp_path)
+    assert text.startswith("# Results, full suite\n")
+    assert "No results of the full suite are committed yet" in text
+    assert f"]({gen_pages.FULL_ARCHIVE})" in text  # the earlier run stays one click away
+    folder = tmp_path / "results" / "full"
+    folder.mkdir(parents=True)
+    records = [record("Maze/seed", "dqn", 0), record("Maze/seed", "sb3-dqn", 0)]
+    (folder / "results.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    text = gen_pages.full_results_page(tmp_path)
+    assert "## Maze/seed" in text and "| dqn |" in text
+    assert f"]({gen_pages.FULL_ARCHIVE})" in text
