@@ -444,7 +444,7 @@ def summary_markdown(
         "the headline metric's mean over seeds with a 95% bootstrap confidence interval and the worst seed, "
         "the env steps at which the learning curve first reached the solved level (mean over the seeds that "
         "reached it), training wall time and env steps per second (evaluation excluded), where its settings "
-        "come from, and each hand-written agent's ratio to the best SB3 agent."
+        "come from, and each hand-written agent's ratio to its SB3 counterpart of the same family."
         + (f" The runs took {cpu:,.0f} CPU seconds in all." if cpu else ""),
         "",
     ]
