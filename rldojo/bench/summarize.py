@@ -8,7 +8,7 @@
 writes ``summary.md`` (a table per entry: one row per agent, the headline metric's
 mean over seeds with a 95% bootstrap confidence interval and the worst seed beside it,
 steps to solve, training wall time, steps per second, where the settings come from, and
-the ratios of each hand-written agent to the best stable-baselines3 agent; then the
+the ratios of each hand-written agent to its stable-baselines3 counterpart; then the
 aggregate across entries of :mod:`rldojo.bench.aggregate`), ``curves/<entry>.png`` (the
 headline metric against env steps and against training wall time, mean and 95% band over
 seeds, hand-written solid and SB3 dashed) and ``curves/aggregate.png``.
@@ -172,7 +172,8 @@ def counterpart_row(row: dict, rows: list[dict], higher_is_better: bool) -> dict
 
 
 def _ratio(ours: float | None, theirs: float | None) -> float | None:
-    if ours is None or theirs is None or theirs == 0:
+    """``ours / theirs`` where both are positive; else None (a ratio of a score to a negative one means nothing)."""
+    if ours is None or theirs is None or ours < 0 or theirs <= 0:
         return None
     return ours / theirs
 
@@ -252,6 +253,13 @@ def entry_table(label: str, records: list[dict]) -> tuple[str, list[dict]]:
         unpaired = [row for row in rows if row["kind"] == "hand-written" and not references[row["agent"]]]
         alone = [row["agent"] for row in unpaired if not row["counterpart"]]
         absent = [f"{row['agent']} ({row['counterpart']})" for row in unpaired if row["counterpart"]]
+        unsigned = [
+            f"{agent} ({fmt(row['mean'])} against {fmt(reference['mean'])})"
+            for agent, reference in references.items()
+            if reference
+            for row in rows
+            if row["agent"] == agent and _ratio(row["mean"], reference["mean"]) is None
+        ]
         parts += [
             "Ratios: each hand-written agent ÷ its SB3 counterpart of the same family ("
             + ", ".join(pairs)
@@ -259,7 +267,12 @@ def entry_table(label: str, records: list[dict]) -> tuple[str, list[dict]]:
             + ("" if higher else "; lower is better, so below 1× is better")
             + "."
             + (f" No SB3 agent is of the family of {', '.join(alone)}: no ratio." if alone else "")
-            + (f" No run of the counterpart of {', '.join(absent)} is in this table: no ratio." if absent else ""),
+            + (f" No run of the counterpart of {', '.join(absent)} is in this table: no ratio." if absent else "")
+            + (
+                f" A ratio of {headline} needs two positive means, so none for {', '.join(unsigned)}."
+                if unsigned
+                else ""
+            ),
             "",
         ]
     return "\n".join(parts), rows
@@ -274,16 +287,15 @@ def not_learning_notes(first: dict, rows: list[dict]) -> list[str]:
         if row["kind"] != "sb3" or row["solved"] > 0:
             continue
         settings = row["settings"] or "library defaults"
-        tuning = (
-            f"tuning spent: {settings.split(': ', 1)[1]}"
-            if settings.startswith("Optuna study")
-            else "published tuned settings"
-            if settings.startswith("rl-zoo3")
-            else "no tuning study was run for it"
-        )
+        if settings.startswith("Optuna study"):
+            how = f"the winner of an Optuna study of {settings.split(': ', 1)[1]}, the tuning it was given"
+        elif settings.startswith("rl-zoo3"):
+            how = f"rl-zoo3's published tuned ones ({settings.split(' (', 1)[-1].rstrip(')')})"
+        else:
+            how = f"{settings}, and no tuning study was run for it"
         notes.append(
-            f"{row['agent']} reached the mark ({first['solved_at']:g}) at no evaluation point of any seed with "
-            f"({settings}; {tuning})."
+            f"{row['agent']} reached the mark ({first['solved_at']:g}) at no evaluation point of any seed; "
+            f"its settings are {how}."
         )
     return [" ".join(notes), ""] if notes else []
 

@@ -254,3 +254,19 @@ def test_an_agent_whose_counterpart_did_not_run_has_no_ratio_and_the_note_says_w
     assert "(dqn ÷ sb3-dqn)" in summary
     assert "No SB3 agent is of the family of lin: no ratio." in summary
     assert "No run of the counterpart of ppo (sb3-ppo) is in this table: no ratio." in summary
+
+
+def test_a_ratio_to_a_negative_score_is_not_printed_and_the_note_names_the_tuning(tmp_path):
+    # Taxi in miniature: Q-learning earns 7.5, SB3's DQN never delivers (-200) after its tuning study.
+    records = [record("qlearning", 0, [-50.0, 7.5], 10_000.0, solved_at=7.0, counterpart="sb3-dqn")]
+    records.append(record("sb3-dqn", 0, [-200.0, -200.0], 200.0, solved_at=7.0))
+    records[1]["settings"] = "Optuna study: 4 trials x 30,000 steps (2026-12-02)"
+    write(tmp_path / "results.jsonl", records)
+    summary = summarize(tmp_path, plots=False).read_text()
+    qlearning = table_rows(summary, "Maze/seed")["qlearning"]
+    assert qlearning[-2:] == ["—", "50.00×"]  # no ratio of returns; the speed ratio stays
+    assert "A ratio of win needs two positive means, so none for qlearning (7.500 against -200.0)." in summary
+    assert (
+        "sb3-dqn reached the mark (7) at no evaluation point of any seed; its settings are the winner of an "
+        "Optuna study of 4 trials x 30,000 steps (2026-12-02), the tuning it was given." in summary
+    )
