@@ -95,6 +95,7 @@ __all__ = [
     "assert_same_infos",
     "check_autoreset_mode",
     "check_max_episode_steps",
+    "native_and_sync",
     "tile_frames",
 ]
 
@@ -549,6 +550,21 @@ def assert_same_infos(ours: dict, theirs: dict, where: str = "info") -> None:
                 a, b = value[i], other[i]
                 same = np.array_equal(a, b) if isinstance(a, np.ndarray) or isinstance(b, np.ndarray) else a == b
                 assert same and type(a) is type(b), f"{where}[{key!r}][{i}]: {a!r} != {b!r}"
+
+
+def native_and_sync(env_id: str, num_envs: int, autoreset_mode, **options: Any) -> tuple[VectorEnv, VectorEnv]:
+    """The registered native vector env of ``env_id`` and a ``SyncVectorEnv`` of ``gym.make(env_id)``, alike.
+
+    Both get ``num_envs``, the autoreset mode and the same ``options`` (``max_episode_steps`` included),
+    ready for :func:`assert_same_as_sync`.
+    """
+    ours = gym.make_vec(
+        env_id, num_envs=num_envs, vectorization_mode="vector_entry_point", autoreset_mode=autoreset_mode, **options
+    )
+    theirs = gym.vector.SyncVectorEnv(
+        [lambda: gym.make(env_id, **options) for _ in range(num_envs)], autoreset_mode=autoreset_mode
+    )
+    return ours, theirs
 
 
 def assert_same_as_sync(ours: VectorEnv, theirs: VectorEnv, seed, choose, steps: int, reset_options=None) -> None:

@@ -3,12 +3,12 @@
 import gymnasium as gym
 import numpy as np
 import pytest
-from gymnasium.vector import AutoresetMode, SyncVectorEnv
+from gymnasium.vector import AutoresetMode
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rldojo.envs.bandit.vector import BanditVectorEnv
-from rldojo.envs.vector import assert_same_as_sync
+from rldojo.envs.vector import assert_same_as_sync, native_and_sync
 
 
 @st.composite
@@ -32,10 +32,7 @@ def bandit_options(draw) -> dict:
     actions_seed=st.integers(0, 1000),
 )
 def test_the_native_env_matches_single_envs_stepped_one_by_one(options, mode, n, seed, actions_seed):
-    ours = gym.make_vec(
-        "Bandit-v0", num_envs=n, vectorization_mode="vector_entry_point", autoreset_mode=mode, **options
-    )
-    theirs = SyncVectorEnv([lambda: gym.make("Bandit-v0", **options)] * n, autoreset_mode=mode)
+    ours, theirs = native_and_sync("Bandit-v0", n, mode, **options)
     rng = np.random.default_rng(actions_seed)
     assert_same_as_sync(ours, theirs, seed, lambda masks: rng.integers(0, options["k"], len(masks)), steps=30)
 

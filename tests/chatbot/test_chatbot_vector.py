@@ -3,13 +3,13 @@
 import gymnasium as gym
 import numpy as np
 import pytest
-from gymnasium.vector import AutoresetMode, SyncVectorEnv
+from gymnasium.vector import AutoresetMode
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rldojo.envs.chatbot.raters import HumanRater, NoisyRater
 from rldojo.envs.chatbot.vector import ChatbotFeedbackVectorEnv
-from rldojo.envs.vector import assert_same_as_sync
+from rldojo.envs.vector import assert_same_as_sync, native_and_sync
 
 
 @st.composite
@@ -33,10 +33,7 @@ def chatbot_options(draw) -> dict:
     actions_seed=st.integers(0, 1000),
 )
 def test_the_native_env_matches_single_envs_stepped_one_by_one(options, mode, n, seed, actions_seed):
-    ours = gym.make_vec(
-        "ChatbotFeedback-v0", num_envs=n, vectorization_mode="vector_entry_point", autoreset_mode=mode, **options
-    )
-    theirs = SyncVectorEnv([lambda: gym.make("ChatbotFeedback-v0", **options)] * n, autoreset_mode=mode)
+    ours, theirs = native_and_sync("ChatbotFeedback-v0", n, mode, **options)
     rng = np.random.default_rng(actions_seed)
     responses = ours.single_action_space.n
     assert_same_as_sync(ours, theirs, seed, lambda masks: rng.integers(0, responses, len(masks)), steps=12)

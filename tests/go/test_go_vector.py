@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import rldojo  # noqa: F401  (registers Go-v0 and its vector entry point)
 from rldojo.envs.go.vector import GoVectorEnv
+from rldojo.envs.vector import native_and_sync
 
 
 def assert_same_info(expected: dict, got: dict, path: str = "info") -> None:
@@ -81,8 +82,7 @@ def test_native_vector_env_matches_single_envs(scenario):
     num_envs = len(steps[0])
     options = {**options, "opponent": middle_move if options["opponent"] == "callable" else options["opponent"]}
     any_action = options["illegal_action"] != "raise"
-    reference = SyncVectorEnv([lambda: gym.make("Go-v0", **options) for _ in range(num_envs)], autoreset_mode=mode)
-    native = gym.make_vec("Go-v0", num_envs, vectorization_mode="vector_entry_point", autoreset_mode=mode, **options)
+    native, reference = native_and_sync("Go-v0", num_envs, mode, **options)
     assert isinstance(native.unwrapped, GoVectorEnv) and native.metadata["autoreset_mode"] == mode
     singles = [env.unwrapped for env in reference.envs]
 

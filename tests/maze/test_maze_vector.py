@@ -5,13 +5,13 @@ import warnings
 import gymnasium as gym
 import numpy as np
 import pytest
-from gymnasium.vector import AutoresetMode, SyncVectorEnv
+from gymnasium.vector import AutoresetMode
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rldojo.envs.maze.env import OBS_MODES
 from rldojo.envs.maze.vector import MazeVectorEnv
-from rldojo.envs.vector import assert_same_as_sync
+from rldojo.envs.vector import assert_same_as_sync, native_and_sync
 
 
 @st.composite
@@ -44,15 +44,7 @@ def random_actions(seed: int):
     actions_seed=st.integers(0, 1000),
 )
 def test_the_native_env_matches_single_envs_stepped_one_by_one(options, mode, n, seed, limit, actions_seed):
-    ours = gym.make_vec(
-        "Maze-v0",
-        num_envs=n,
-        vectorization_mode="vector_entry_point",
-        autoreset_mode=mode,
-        max_episode_steps=limit,
-        **options,
-    )
-    theirs = SyncVectorEnv([lambda: gym.make("Maze-v0", max_episode_steps=limit, **options)] * n, autoreset_mode=mode)
+    ours, theirs = native_and_sync("Maze-v0", n, mode, max_episode_steps=limit, **options)
     assert_same_as_sync(ours, theirs, seed, random_actions(actions_seed), steps=40)
 
 
