@@ -29,6 +29,7 @@ import numpy as np
 import torch
 
 from benchmarks.throughput import text_table
+from benchmarks.throughput_vector_cards import openspiel_stepper, rlcard_stepper
 from benchmarks.timing import interleave
 
 SLICES = 10  # alternating slices per row
@@ -59,48 +60,6 @@ def _our_env_stepper(env_id: str):
             if terminated:
                 _, info = env.reset()
         box["info"] = info
-        return 200
-
-    return burst
-
-
-def _rlcard_stepper():
-    import rlcard
-
-    env = rlcard.make("leduc-holdem", config={"seed": 0})
-    rng = np.random.default_rng(0)
-    box = {"state": env.reset()[0]}
-
-    def burst() -> int:
-        state = box["state"]
-        for _ in range(200):
-            legal = list(state["legal_actions"])
-            state, _ = env.step(legal[int(rng.random() * len(legal))])
-            if env.is_over():
-                state, _ = env.reset()
-        box["state"] = state
-        return 200
-
-    return burst
-
-
-def _openspiel_stepper(game_name: str):
-    from open_spiel.python import rl_environment
-
-    env = rl_environment.Environment(game_name)
-    env.seed(0)
-    rng = np.random.default_rng(0)
-    box = {"step": env.reset()}
-
-    def burst() -> int:
-        step = box["step"]
-        for _ in range(200):
-            player = step.observations["current_player"]
-            legal = step.observations["legal_actions"][player]
-            step = env.step([legal[int(rng.random() * len(legal))]])
-            if step.last():
-                step = env.reset()
-        box["step"] = step
         return 200
 
     return burst
@@ -151,7 +110,7 @@ def rows(seconds: float = 2.0) -> list[dict]:
     interleave({"leduc": ours_leduc, "kuhn": ours_kuhn}, 0.2, slice_seconds=0.2)  # warm the observation cache
 
     try:
-        ours, theirs = _interleave(ours_leduc, _rlcard_stepper(), seconds)
+        ours, theirs = _interleave(ours_leduc, rlcard_stepper(), seconds)
         out.append(
             _row(
                 "LeducHoldem-v0",
@@ -181,7 +140,7 @@ def rows(seconds: float = 2.0) -> list[dict]:
         ("LeducHoldem-v0", "leduc_poker", ours_leduc),
     ):
         try:
-            ours, theirs = _interleave(stepper, _openspiel_stepper(game_name), seconds)
+            ours, theirs = _interleave(stepper, openspiel_stepper(game_name), seconds)
             out.append(
                 _row(
                     env_id,
