@@ -264,6 +264,13 @@ class TrainingRun:
         return self.agent.num_timesteps - self.start_timesteps
 
     @property
+    def progress(self) -> float:
+        """The fraction of training done, 0 to 1, for schedules: ``num_timesteps`` over the steps before this
+        call plus its ``total_timesteps``. A call that continues an earlier one (``reset_num_timesteps=False``)
+        continues its schedules, as stable-baselines3 counts them."""
+        return min(1.0, self.agent.num_timesteps / max(1, self.start_timesteps + self.total_timesteps))
+
+    @property
     def done(self) -> bool:
         return self.steps_done >= self.total_timesteps
 

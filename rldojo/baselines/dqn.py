@@ -433,12 +433,12 @@ class DQN(Agent):
             self.buffer = self._make_buffer(masked)
         pending: collections.deque = collections.deque()
         all_legal = np.ones(self.n_actions, dtype=bool)
-        linear_steps = None if c.exploration_fraction is None else max(1.0, c.exploration_fraction * total_timesteps)
+        fraction = c.exploration_fraction  # epsilon falls linearly over this fraction of training (run.progress)
         run.epsilon = self.epsilon
         loss = None
         while True:
-            if linear_steps is not None:
-                progress = min(1.0, run.steps_done / linear_steps)
+            if fraction is not None:
+                progress = min(1.0, run.progress / fraction)
                 self.epsilon = c.epsilon_start + progress * (c.epsilon_end - c.epsilon_start)
                 run.epsilon = self.epsilon
             action = self._act(obs, mask, self.epsilon)
@@ -462,7 +462,7 @@ class DQN(Agent):
 
             keep_going = run.step(float(reward), terminated, truncated, info)
             if terminated or truncated:
-                if linear_steps is None:
+                if fraction is None:
                     self.epsilon = max(c.epsilon_end, self.epsilon * c.epsilon_decay)
                     run.epsilon = self.epsilon
                 if loss is not None:

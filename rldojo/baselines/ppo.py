@@ -162,7 +162,7 @@ class PPO(Agent):
         valid = np.ones((int(c.n_steps), n_envs), dtype=bool)  # False on NEXT_STEP vector envs' reset steps
         while True:
             # Annealing reads the progress at the rollout's start, so a last, cut-short rollout still learns.
-            progress_left = max(0.0, 1.0 - run.steps_done / run.total_timesteps)
+            progress_left = 1.0 - run.progress
             # ---- 1. rollout with the current policy ----
             keep_going = collect_rollout(envs, buffer, valid, run, self.policy, self.policy.values, self.rng, c.gamma)
             if buffer.step == 0:

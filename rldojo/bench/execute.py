@@ -1,8 +1,11 @@
 """Executing runs: one run start to finish (:func:`execute_run`), and the backends that execute many.
 
-:func:`execute_run` builds the env and the agent, trains in ``eval_points`` chunks,
-evaluates the learning curve after each and the metrics at the end, and returns the
-run's result record; it never raises an ``Exception`` (a failed run is a result too).
+:func:`execute_run` builds the env and the agent, trains it in one ``learn(budget)`` call,
+evaluates the learning curve from a callback each time training passes one of the
+``eval_points``, then the metrics at the end, and returns the run's result record; it never
+raises an ``Exception`` (a failed run is a result too). One call, not one per curve point:
+schedules over the call's length (epsilon, learning rate, clip range) run as a user's single
+``learn(budget)`` runs them, and the number of curve points does not change what is learned.
 
 The backends call ``on_start(spec)`` as a run starts and ``on_result(record)`` as it ends:
 :func:`run_serial` in this process, :func:`run_pool` in a local process pool, and
@@ -120,6 +123,36 @@ def _better(value, best, higher_is_better: bool) -> bool:
     return best is None or (value >= best if higher_is_better else value <= best)  # a tie: the later, longer-trained
 
 
+class CurvePoints:
+    """``fn(agent)`` for a learn callback: runs ``on_point(agent)`` when training first reaches each target step.
+
+    Called after every env step; several targets passed by one step (a vector env's) give one point.
+    """
+
+    def __init__(self, targets: list[int], on_point: Callable):
+        self.targets = sorted(targets)
+        self.on_point = on_point
+
+    def __call__(self, agent) -> bool:
+        if self.targets and agent.num_timesteps >= self.targets[0]:
+            self.targets = [t for t in self.targets if t > agent.num_timesteps]
+            self.on_point(agent)
+        return True
+
+
+def learn_callback(fn: Callable, sb3: bool):
+    """``fn(agent)`` as the callback ``learn`` takes: as is for rldojo's agents, an SB3 ``BaseCallback`` for SB3's."""
+    if not sb3:
+        return fn
+    from stable_baselines3.common.callbacks import BaseCallback
+
+    class EachStep(BaseCallback):
+        def _on_step(self) -> bool:
+            return fn(self.model) is not False
+
+    return EachStep()
+
+
 def snapshot(agent, folder: str, name: str) -> str:
     """Save ``agent`` (an rldojo or SB3 agent: both have ``save``) under ``folder``; returns the file's path."""
     return str(agent.save(os.path.join(folder, name)))
@@ -133,11 +166,14 @@ def restore(agent, path: str, env):
 def execute_run(spec: RunSpec) -> dict:
     """Train and evaluate one run; returns its result record and never raises an ``Exception``.
 
-    Training goes in ``eval_points`` chunks of ``learn(n, reset_num_timesteps=False)``;
-    the curve metric is evaluated after each. Wall time counts training only. With
-    ``spec.select == "best"`` the agent is saved at every curve point that beats the ones
-    before on the headline, and the final metrics are those of that checkpoint
-    (``record["selected"]`` names its step).
+    Training is one ``learn(budget, callback=...)`` call; the callback evaluates the curve
+    metric when training passes each of the first ``eval_points - 1`` points (``budget * k /
+    eval_points`` steps), and the last point is evaluated after ``learn`` returns. An agent
+    outside the registry ("module:Class") needs ``learn(total_timesteps, callback=fn)`` that
+    calls ``fn(agent)`` after every step, as rldojo's agents do. Wall time counts training
+    only. With ``spec.select == "best"`` the agent is saved at every curve point that matches
+    or beats the ones before on the headline, and the final metrics are those of that
+    checkpoint (``record["selected"]`` names its step).
     """
     record = base_record(spec)
     record.update(
@@ -157,6 +193,7 @@ def execute_run(spec: RunSpec) -> dict:
     cpu_started = time.process_time()
     scratch = tempfile.TemporaryDirectory(prefix="rldojo-bench-") if spec.select == "best" else None
     best_value, best_path = None, None
+    learn_started = None
     try:
         limit_threads()
         import gymnasium as gym
@@ -168,27 +205,25 @@ def execute_run(spec: RunSpec) -> dict:
         limit_threads()  # building the agent may have imported torch
         metric = import_path(spec.metric)
         curve_metric = import_path(spec.curve_metric) if spec.curve_metric else metric
-        requested = 0
-        for point in range(1, spec.eval_points + 1):
-            target = round(spec.budget * point / spec.eval_points)
-            done = int(getattr(agent, "num_timesteps", requested))
-            if target > done:  # an agent that overshot (whole rollouts) may already be past it
-                started = time.perf_counter()
-                agent.learn(target - done, reset_num_timesteps=False)
-                train_time += time.perf_counter() - started
-                requested += target - done
-            steps = int(getattr(agent, "num_timesteps", requested))
-            record["env_steps"] = steps
-            record["wall_time"] = train_time
+        learn_started = time.perf_counter()
+
+        def curve_point(trained) -> None:
+            nonlocal train_time, eval_time, best_value, best_path
             started = time.perf_counter()
-            values = metric_values(curve_metric(agent, spec.env_id, spec.env_kwargs, spec.seed))
-            eval_time += time.perf_counter() - started
+            train_time = started - learn_started - eval_time
+            steps = int(trained.num_timesteps)
+            record["env_steps"] = steps
+            values = metric_values(curve_metric(trained, spec.env_id, spec.env_kwargs, spec.seed))
             record["curve"].append({"steps": steps, "wall_time": round(train_time, 6), "metrics": values})
             if scratch is not None and _better(values.get(spec.headline), best_value, spec.higher_is_better):
-                started = time.perf_counter()
-                best_value, best_path = values.get(spec.headline), snapshot(agent, scratch.name, "best")
+                best_value, best_path = values.get(spec.headline), snapshot(trained, scratch.name, "best")
                 record["selected"] = {"steps": steps, "curve_value": best_value}
-                eval_time += time.perf_counter() - started
+            eval_time += time.perf_counter() - started
+
+        targets = [round(spec.budget * point / spec.eval_points) for point in range(1, spec.eval_points)]
+        callback = learn_callback(CurvePoints(targets, curve_point), sb3=is_sb3(spec.agent))
+        agent.learn(spec.budget, callback=callback)
+        curve_point(agent)  # the last point: the whole budget (or past it, for whole rollouts)
         restored = best_path is not None and record["selected"]["steps"] != record["env_steps"]
         if restored:
             agent = restore(agent, best_path, env)
@@ -203,7 +238,8 @@ def execute_run(spec: RunSpec) -> dict:
     except Exception:  # a failed run is a result too; KeyboardInterrupt is not and propagates
         record["error"] = traceback.format_exc()
         try:
-            if train_time > 0:
+            if learn_started is not None:
+                train_time = time.perf_counter() - learn_started - eval_time
                 record["env_steps"] = int(agent.num_timesteps)  # how far training got
         except (AttributeError, TypeError, ValueError):
             pass

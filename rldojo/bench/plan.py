@@ -41,6 +41,13 @@ def canonical(value: Any) -> Any:
     return repr(value)
 
 
+# How a run is trained: one learn(budget) call, the curve evaluated from a callback (since 2026-12-02).
+# Before, the runner called learn once per curve point, which restarted our DQN's epsilon and PPO's
+# learning-rate annealing in every call and squeezed SB3's schedules into the first; the protocol
+# joins the key, so those records are superseded rather than counted as results of this runner.
+TRAINING_PROTOCOL = "one learn call"
+
+
 def run_key(
     label: str,
     env_id: str,
@@ -53,12 +60,13 @@ def run_key(
 ) -> str:
     """The stable identity of a run: a hash of what determines its outcome.
 
-    ``select="best"`` (report the best evaluation checkpoint) joins the hash; the default
-    leaves it out, so that the keys of runs recorded before it existed stay valid.
+    ``select="best"`` (report the best evaluation checkpoint) joins the hash, and so does the
+    runner's :data:`TRAINING_PROTOCOL`.
     """
     payload = [label, env_id, canonical(env_kwargs), agent, canonical(hyperparameters), int(seed), int(budget)]
     if select != "final":
         payload.append(select)
+    payload.append(TRAINING_PROTOCOL)
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 

@@ -249,3 +249,15 @@ def test_checkpoint_with_other_network_sizes_is_refused(tmp_path):
     path = agent.save(tmp_path / "dqn.pt")
     with pytest.raises(ValueError, match="does not fit a DQN"):
         DQN.load(path, hidden_sizes=(64, 64))
+
+
+def test_epsilon_schedule_continues_over_a_second_learn_call_as_sb3_counts_it():
+    # exploration_fraction 0.5 of a 400-step call: epsilon reaches its end at step 200.
+    agent = DQN(gym.make("CartPole-v1"), seed=0, exploration_fraction=0.5, epsilon_end=0.1, learning_starts=1000)
+    agent.learn(400)
+    assert agent.epsilon == pytest.approx(0.1)
+    # A continuing call of 400 more: at its start SB3's progress is 400 of 800, past the fraction, so
+    # epsilon stays at its end instead of starting again from 1.
+    agent.learn(400, reset_num_timesteps=False)
+    second = [row["epsilon"] for row in agent.episodes.rows if row["timesteps"] > 400]
+    assert len(second) > 5 and second == pytest.approx([0.1] * len(second))

@@ -144,7 +144,7 @@ def test_bad_arguments():
 
 @pytest.mark.parametrize("name", ["ppo", "a2c"])
 def test_learn_in_chunks_shorter_than_a_rollout_still_updates(name):
-    # The benchmark trains in chunks; a rollout cut short by a chunk's end must not be thrown away.
+    # A learn call shorter than a rollout: the rollout cut short by the call's end must not be thrown away.
     agent = make_agent(name, gym.make("CartPole-v1"), seed=0, n_steps=256)
     before = [p.detach().clone() for p in agent.actor.parameters()]
     agent.learn(50)

@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent  # this folder, for the workers' PYTHONPA
 
 
 class TinyQ:
-    """Tabular Q-learning with the face the runner needs: learn(n, reset_num_timesteps), predict, num_timesteps.
+    """Tabular Q-learning with the face the runner needs: learn(n, callback), predict, num_timesteps.
 
     ``sleep`` (seconds, in the first learn call; the BENCHTINY_PAUSE environment variable adds to
     it without changing the run's key) keeps a run in flight long enough to be killed;
@@ -40,7 +40,7 @@ class TinyQ:
         self.num_timesteps = 0
         self.obs = None
 
-    def learn(self, total_timesteps, reset_num_timesteps=True):
+    def learn(self, total_timesteps, callback=None, reset_num_timesteps=True):
         if reset_num_timesteps:
             self.num_timesteps = 0
         if self.die:
@@ -62,6 +62,8 @@ class TinyQ:
             self.obs = obs
             if terminated or truncated:
                 self.obs, _ = self.env.reset()
+            if callback is not None and callback(self) is False:
+                break
         return self
 
     def predict(self, observation, state=None, episode_start=None, deterministic=True, action_masks=None):
@@ -119,3 +121,24 @@ def tiny_entries(sleep: float = 0.0, failing: bool = False, budget: int = 600) -
             eval_points=2,
         ),
     ]
+
+
+def q_checksum(agent, env_id, env_kwargs, seed):
+    """The sum of the greedy Q-values over a fixed batch of observations: it moves with every weight update."""
+    env = gym.make(env_id, **env_kwargs)
+    observations = _fixed_obs(env)
+    env.close()
+    if hasattr(agent, "q_values"):  # rldojo's DQN
+        values = np.asarray(agent.q_values(observations))
+    else:  # SB3's DQN
+        import torch
+
+        with torch.no_grad():
+            values = agent.q_net(torch.as_tensor(observations, dtype=torch.float32)).numpy()
+    return {"q_sum": float(values.sum())}
+
+
+def _fixed_obs(env) -> np.ndarray:
+    rng = np.random.default_rng(0)
+    low, high = np.maximum(env.observation_space.low, -3.0), np.minimum(env.observation_space.high, 3.0)
+    return rng.uniform(low, high, size=(16, *env.observation_space.shape)).astype(np.float32)

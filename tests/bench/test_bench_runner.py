@@ -3,8 +3,11 @@
 import os
 
 import benchtiny
+import pytest
 
 from rldojo.bench import runner
+from rldojo.bench.execute import execute_run
+from rldojo.bench.plan import RunSpec
 from rldojo.bench.store import read_results
 from rldojo.bench.suites import AgentSpec, Entry
 
@@ -109,3 +112,35 @@ def test_a_worker_that_dies_fails_its_run_and_the_pool_carries_on(tmp_path):
         (True, 1, "failed"),
     ]
     assert all("worker process died" in r["error"] for r in records[2:])
+
+
+@pytest.mark.parametrize("agent", ["dqn", "sb3-dqn"])
+def test_the_number_of_curve_points_does_not_change_what_is_learned(agent):
+    # Epsilon falls over the first half of the budget. When the runner called learn once per curve point,
+    # our DQN restarted epsilon at 1 in every call and SB3's squeezed the fall into the first call.
+    def run(points: int) -> dict:
+        spec = RunSpec(
+            key="k",
+            label="CartPole",
+            env_id="CartPole-v1",
+            env_kwargs={},
+            agent=agent,
+            hyperparameters={"exploration_fraction": 0.5, "learning_starts": 100, "target_update_interval": 100},
+            seed=0,
+            budget=1200,
+            suite="quick",
+            metric="benchtiny:q_checksum",
+            curve_metric=None,
+            headline="q_sum",
+            higher_is_better=True,
+            solved_at=None,
+            eval_points=points,
+        )
+        record = execute_run(spec)
+        assert record["status"] == "ok", record["error"]
+        return record
+
+    two, four = run(2), run(4)
+    assert [point["steps"] for point in four["curve"]] == [300, 600, 900, 1200]
+    assert four["curve"][1]["metrics"] == two["curve"][0]["metrics"]  # at 600 steps in both
+    assert four["metrics"] == two["metrics"] and four["curve"][0]["metrics"] != four["metrics"]
