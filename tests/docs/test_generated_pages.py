@@ -19,7 +19,7 @@ from rldojo.baselines.registry import AGENTS
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERATED_PREFIXES = ("envs/", "agents/", "reference/")
-GENERATED_FILES = ("results/quick.md", "results/full.md", "performance.md")
+GENERATED_FILES = ("results/quick.md", "results/full.md", "results/full-2026-12-02.md", "performance.md")
 
 
 def nav_paths(items) -> list[str]:
