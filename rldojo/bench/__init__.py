@@ -8,8 +8,9 @@
 A *run* is one (entry label, env id, env kwargs, agent, hyperparameters, seed, budget);
 its key is a hash of those (and of the runner's training protocol). The runner trains the
 agent in one ``learn(budget)`` call, evaluates the entry's curve metric from a callback at
-``eval_points`` evenly spaced steps (the learning curve) and its metric at the end, and appends one JSON line per finished run to ``results.jsonl`` (flushed and
-fsynced, written by the suite's process only); ``plan.json`` beside it holds the keys of the
+``eval_points`` evenly spaced steps (the learning curve) and its metric at the end, and
+appends one JSON line per finished run to ``results.jsonl`` (flushed and fsynced, written
+by the suite's process only); ``plan.json`` beside it holds the keys of the
 suite's current plan, the only runs the summary counts. Running the same command again skips the
 runs already recorded, so a killed suite resumes where it stopped. A run that raises is
 recorded as failed, with its traceback, and the suite goes on.
