@@ -254,11 +254,9 @@ def entry_table(label: str, records: list[dict]) -> tuple[str, list[dict]]:
         alone = [row["agent"] for row in unpaired if not row["counterpart"]]
         absent = [f"{row['agent']} ({row['counterpart']})" for row in unpaired if row["counterpart"]]
         unsigned = [
-            f"{agent} ({fmt(row['mean'])} against {fmt(reference['mean'])})"
-            for agent, reference in references.items()
-            if reference
+            f"{row['agent']} ({fmt(row['mean'])} against {fmt(reference['mean'])})"
             for row in rows
-            if row["agent"] == agent and _ratio(row["mean"], reference["mean"]) is None
+            if (reference := references[row["agent"]]) and _ratio(row["mean"], reference["mean"]) is None
         ]
         parts += [
             "Ratios: each hand-written agent ÷ its SB3 counterpart of the same family ("

@@ -124,7 +124,7 @@ def tiny_entries(sleep: float = 0.0, failing: bool = False, budget: int = 600) -
 
 
 def q_checksum(agent, env_id, env_kwargs, seed):
-    """The sum of the greedy Q-values over a fixed batch of observations: it moves with every weight update."""
+    """The sum of the Q-values of every action over a fixed batch of observations: it moves with every weight update."""
     env = gym.make(env_id, **env_kwargs)
     observations = _fixed_obs(env)
     env.close()
