@@ -400,6 +400,7 @@ def plot_entry(label: str, records: list[dict], path: Path) -> Path | None:
     ax_steps.set_xlabel(unit)
     ax_time.set_xlabel("training wall time (s, evaluation excluded)")
     ax_time.set_xscale("symlog", linthresh=1.0)
+    ax_time.set_xlim(left=0)  # times are never negative; symlog would pad the axis with -1 and -10
     ax_steps.set_ylabel(metric)
     ax_steps.set_title(f"against {unit}", fontsize=10)
     ax_time.set_title("against wall time (log scale above 1 s)", fontsize=10)
