@@ -870,8 +870,9 @@ def full_results_page(docs_dir: Path) -> str:
     title = "# Results, full suite"
     text = results_page(docs_dir, FULL_RESULTS, title, "full")
     archive = (
-        f"The five-seed run of 2026-12-02, made while the runner still trained in one `learn` call per curve "
-        f"point, is [kept as it was]({FULL_CHUNKED.name}.md); the last one before the fair benchmark "
+        f"This run trains each run in one `learn` call. An earlier five-seed run of 2026-12-02, made while the "
+        f"runner still trained in one `learn` call per curve point, is [kept as it was]({FULL_CHUNKED.name}.md); "
+        f"the last one before the fair benchmark "
         f"(2026-11-25) [too]({FULL_ARCHIVE})."
     )
     return text.replace(f"{title}\n", f"{title}\n\n{archive}\n", 1)
