@@ -36,7 +36,7 @@ CARTPOLE_BUDGET = {"quick": 30_000, "full": 100_000}
 CARTPOLE_SB3_SUITES = {"sb3-ppo": ("quick", "full"), "sb3-dqn": ("full",)}
 # 100k, not 60k: at 60k seed 4 of our CNN DQN stayed at 110-122 on every checkpoint (2026-12-02); at 100k
 # with a checkpoint every 10k, seeds 0-4 scored 217.7, 325.6, 191.7, 165.2, 158.3. It is the suite's
-# largest entry: about 600 CPU seconds a run for ours, 740 for SB3's
+# largest entry: 348-472 CPU seconds a run, either agent, with only the suite's two workers running
 PIXELS_BUDGET = {"full": 100_000}
 
 
